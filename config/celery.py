@@ -1,0 +1,21 @@
+"""Celery app for production: Redis broker, beat runs the SLA sweep every minute.
+
+The embedded default has no broker; `manage.py run_worker` calls the same job functions.
+"""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("lapor")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "sla-sweep": {
+        "task": "lapor.reports.tasks.sla_sweep",
+        "schedule": float(os.environ.get("LAPOR_SWEEP_INTERVAL_SECONDS", "60")),
+    },
+}

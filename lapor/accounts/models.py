@@ -1,0 +1,79 @@
+"""People, the positions they hold, and API tokens.
+
+Work belongs to positions (a role at an agency or unit), not to people: when staff rotate,
+the position passes to someone else and its queue goes with it; events keep who acted."""
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person: a citizen reporter or an official. Officials act through Positions."""
+
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    """Official roles. A reporter is any user (or a guest) and needs no position."""
+
+    NATIONAL_ADMIN = "national_admin", _("national admin")
+    AGENCY_ADMIN = "agency_admin", _("agency admin")
+    LIAISON_OFFICER = "liaison_officer", _("liaison officer")
+    COORDINATOR = "coordinator", _("coordinating supervisor")
+    KSP = "ksp", _("KSP priority-programme supervisor")
+    OMBUDSMAN = "ombudsman", _("Ombudsman")
+    AUDITOR = "auditor", _("APIP auditor")
+    OPERATOR = "operator", _("platform operator")
+
+
+class Position(models.Model):
+    """A role at an agency or unit, held by at most one person at a time."""
+
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="positions", verbose_name=_("agency"))
+    title = models.CharField(_("title"), max_length=150)
+    holder = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="positions", verbose_name=_("holder")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["agency__name", "role", "title"]
+        indexes = [models.Index(fields=["holder", "is_active"])]
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+
+    def __str__(self):
+        return f"{self.title} ({self.agency})"
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients acting as a user. Only a hash is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, *, user: User, name: str) -> tuple["ApiToken", str]:
+        """Create a token; the plain key is returned once and never stored."""
+        key = "lpr_" + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key)), key

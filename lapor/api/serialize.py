@@ -1,0 +1,97 @@
+"""Turn reports and events into API dicts. Privacy rules are applied here once, for every endpoint."""
+
+from lapor.reports.selectors import handler_of, report_timeline
+from lapor.reports.states import Action, Status
+
+
+def event_dict(event) -> dict:
+    return {
+        "seq": event.seq,
+        "action": event.action,
+        "action_label": str(Action(event.action).label),
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "actor_role": event.actor_role,
+        "agency": str(event.actor_agency) if event.actor_agency_id else None,
+        "note": event.note,
+        "data": event.data,
+        "at": event.created_at,
+    }
+
+
+def track_dict(report) -> dict:
+    role, agency = handler_of(report)
+    hidden = report.is_confidential
+    return {
+        "tracking_number": report.tracking_number,
+        "type": report.type,
+        "status": report.status,
+        "status_label": str(Status(report.status).label),
+        "handled_by": role,
+        "handling_agency": str(agency) if agency else None,
+        "due_at": report.stage_due_at,
+        "is_overdue": report.is_overdue,
+        "submitted_at": report.submitted_at,
+        "title": None if hidden else report.title,
+        "description": None if hidden else report.description,
+        "category": str(report.category) if report.category_id else None,
+        "region": report.region.name,
+        "rating": report.rating,
+        "ombudsman_offered": report.ombudsman_offered_at is not None,
+        "timeline": [event_dict(e) for e in report_timeline(report, public=True)],
+    }
+
+
+def summary_dict(report) -> dict:
+    return {
+        "tracking_number": report.tracking_number,
+        "type": report.type,
+        "title": report.title,
+        "status": report.status,
+        "status_label": str(Status(report.status).label),
+        "stage": report.stage,
+        "due_at": report.stage_due_at,
+        "is_overdue": report.is_overdue,
+        "escalation_level": report.escalation_level,
+        "agency": report.agency.code if report.agency_id else None,
+        "unit": report.unit.code if report.unit_id else None,
+        "category": report.category.code if report.category_id else None,
+        "region_code": report.region_id,
+        "submitted_at": report.submitted_at,
+        "version": report.version,
+    }
+
+
+def reporter_name(report) -> str | None:
+    """Never for an anonymous report (issue #3 adds the audited reveal for the national desk)."""
+    if report.is_anonymous:
+        return None
+    if report.reporter_id:
+        return report.reporter.display_name()
+    return report.contact_name or None
+
+
+def detail_dict(report, actions: list[str]) -> dict:
+    data = summary_dict(report)
+    data.update(
+        description=report.description,
+        event_date=report.event_date,
+        address=report.address,
+        latitude=float(report.latitude) if report.latitude is not None else None,
+        longitude=float(report.longitude) if report.longitude is not None else None,
+        is_anonymous=report.is_anonymous,
+        is_confidential=report.is_confidential,
+        channel=report.channel,
+        reporter_name=reporter_name(report),
+        transfer_count=report.transfer_count,
+        suggested_agency=report.suggested_agency.code if report.suggested_agency_id else None,
+        rating=report.rating,
+        rating_comment=report.rating_comment,
+        attachments=[
+            {"name": a.original_name, "content_type": a.content_type, "size": a.size, "event_seq": a.event.seq if a.event_id else None}
+            for a in report.attachments.select_related("event")
+        ],
+        actions=actions,
+        events=[event_dict(e) for e in report_timeline(report, public=False)],
+    )
+    return data

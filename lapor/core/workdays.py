@@ -1,0 +1,119 @@
+"""Working days (hari kerja, HK): weekdays that are neither a public holiday nor cuti bersama.
+
+Holidays come from the `holidays` package (Indonesia, categories `public` and `government`,
+the latter being cuti bersama), corrected by the HolidayOverride table, because each year's
+joint-leave decree (SKB 3 Menteri) can add or move days after a package release.
+
+A deadline of N HK counted from a moment is the end (23:59:59 local time) of the N-th working
+day after that moment's local date: a report received on Monday with 3 HK is due at the end of
+Thursday. Local time is the handling agency's zone (WIB, WITA or WIT).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date, datetime, time as dtime, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays as holidays_lib
+
+DEFAULT_TZ = "Asia/Jakarta"
+_END_OF_DAY = dtime(23, 59, 59)
+
+
+class WorkCalendar:
+    """A working-day calendar. Immutable once built; cheap to query."""
+
+    def __init__(self, *, extra_holidays: dict[date, str] | None = None, extra_working_days: set[date] | None = None):
+        self._extra_holidays = dict(extra_holidays or {})
+        self._extra_working = set(extra_working_days or ())
+        self._lib = holidays_lib.country_holidays("ID", categories=("public", "government"))
+        self._lock = threading.Lock()
+
+    def holiday_name(self, day: date) -> str | None:
+        if day in self._extra_working:
+            return None
+        if day in self._extra_holidays:
+            return self._extra_holidays[day]
+        with self._lock:  # the library expands years lazily and is not thread-safe while doing so
+            return self._lib.get(day)
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self._extra_working:
+            return True
+        if day.weekday() >= 5:
+            return False
+        return self.holiday_name(day) is None
+
+    def add_working_days(self, day: date, n: int) -> date:
+        """The n-th working day strictly after `day` (n >= 1); n == 0 gives the first working
+        day on or after `day`."""
+        if n < 0:
+            raise ValueError("n must be >= 0")
+        if n == 0:
+            while not self.is_working_day(day):
+                day += timedelta(days=1)
+            return day
+        counted = 0
+        while counted < n:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                counted += 1
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days d with start < d <= end (0 when end <= start)."""
+        count = 0
+        day = start
+        while day < end:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                count += 1
+        return count
+
+    def due_at(self, start: datetime, n: int, tz: str = DEFAULT_TZ) -> datetime:
+        """End of the n-th working day after `start`'s local date, as an aware datetime (UTC)."""
+        zone = ZoneInfo(tz or DEFAULT_TZ)
+        local_day = start.astimezone(zone).date()
+        due_day = self.add_working_days(local_day, n)
+        return end_of_day(due_day, tz)
+
+    def working_days_left(self, at: datetime, due: datetime, tz: str = DEFAULT_TZ) -> int:
+        """Whole working days from `at`'s local date up to `due`'s local date."""
+        zone = ZoneInfo(tz or DEFAULT_TZ)
+        return self.working_days_between(at.astimezone(zone).date(), due.astimezone(zone).date())
+
+
+def end_of_day(day: date, tz: str = DEFAULT_TZ) -> datetime:
+    return datetime.combine(day, _END_OF_DAY, tzinfo=ZoneInfo(tz or DEFAULT_TZ)).astimezone(ZoneInfo("UTC"))
+
+
+# --- the calendar in force (package holidays + database overrides) ---------------------------
+_cache: tuple[float, WorkCalendar] | None = None
+_CACHE_SECONDS = 60.0
+
+
+def calendar() -> WorkCalendar:
+    """The calendar in force: reloaded from HolidayOverride at most once a minute per process,
+    and at once in the process that edits an override (see HolidayOverride.save)."""
+    global _cache
+    if _cache is not None and time.monotonic() - _cache[0] < _CACHE_SECONDS:
+        return _cache[1]
+    from lapor.core.models import HolidayOverride
+
+    extra_holidays: dict[date, str] = {}
+    extra_working: set[date] = set()
+    for row in HolidayOverride.objects.all():
+        if row.is_holiday:
+            extra_holidays[row.date] = row.name
+        else:
+            extra_working.add(row.date)
+    cal = WorkCalendar(extra_holidays=extra_holidays, extra_working_days=extra_working)
+    _cache = (time.monotonic(), cal)
+    return cal
+
+
+def reset_calendar() -> None:
+    global _cache
+    _cache = None

@@ -1,0 +1,110 @@
+"""Checking uploaded files before anything is written.
+
+The type is decided by the file's content (magic bytes), never by its name or the client's
+Content-Type: a renamed executable is refused. Images are decoded by Pillow and re-encoded
+without their metadata (EXIF can hold the reporter's GPS position and camera owner)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+
+import filetype
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from lapor.core.errors import InvalidInput, TooLarge
+
+# content type -> extensions a file of that type may carry
+ALLOWED = {
+    "image/jpeg": {".jpg", ".jpeg"},
+    "image/png": {".png"},
+    "image/webp": {".webp"},
+    "application/pdf": {".pdf"},
+}
+_PIL_FORMAT = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
+
+
+@dataclass
+class CheckedFile:
+    name: str
+    content_type: str
+    content: bytes
+    sha256: str
+
+    def as_django_file(self) -> ContentFile:
+        return ContentFile(self.content, name=self.name)
+
+
+def _safe_name(name: str) -> str:
+    base = os.path.basename(name or "").strip().replace("\x00", "")
+    return base[:150] or "lampiran"
+
+
+def check_upload(upload) -> CheckedFile:
+    """Validate one uploaded file and return its (cleaned) content, or raise with a message
+    that names the file."""
+    name = _safe_name(getattr(upload, "name", ""))
+    limit = settings.LAPOR_MAX_ATTACHMENT_BYTES
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise TooLarge(
+            _("“%(name)s” is too large: at most %(mb)s MB per file.") % {"name": name, "mb": limit // (1024 * 1024)},
+            field="attachments",
+        )
+    raw = upload.read(limit + 1)
+    if len(raw) > limit:
+        raise TooLarge(
+            _("“%(name)s” is too large: at most %(mb)s MB per file.") % {"name": name, "mb": limit // (1024 * 1024)},
+            field="attachments",
+        )
+    if not raw:
+        raise InvalidInput(_("“%(name)s” is empty.") % {"name": name}, field="attachments")
+    kind = filetype.guess(raw)
+    content_type = kind.mime if kind else None
+    if content_type not in ALLOWED:
+        raise InvalidInput(
+            _("“%(name)s” is not an accepted file: only JPEG, PNG or WebP photos and PDF documents.") % {"name": name},
+            field="attachments",
+        )
+    extension = os.path.splitext(name)[1].lower()
+    if extension not in ALLOWED[content_type]:
+        raise InvalidInput(
+            _("“%(name)s” does not match its content (it is a %(type)s file).") % {"name": name, "type": content_type},
+            field="attachments",
+        )
+    if content_type in _PIL_FORMAT:
+        raw = _clean_image(raw, content_type, name)
+    elif not raw.startswith(b"%PDF-"):
+        raise InvalidInput(_("“%(name)s” is not a valid PDF document.") % {"name": name}, field="attachments")
+    return CheckedFile(name=name, content_type=content_type, content=raw, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def _clean_image(raw: bytes, content_type: str, name: str) -> bytes:
+    try:
+        with Image.open(io.BytesIO(raw)) as image:
+            image.load()
+            fmt = _PIL_FORMAT[content_type]
+            if image.format != fmt:
+                raise InvalidInput(_("“%(name)s” is not a valid image.") % {"name": name}, field="attachments")
+            out = io.BytesIO()
+            if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+                image = image.convert("RGB")
+            image.save(out, format=fmt)  # no exif= argument: metadata is dropped
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise InvalidInput(_("“%(name)s” is not a valid image.") % {"name": name}, field="attachments")
+
+
+def check_uploads(uploads) -> list[CheckedFile]:
+    uploads = list(uploads or [])
+    if len(uploads) > settings.LAPOR_MAX_ATTACHMENTS:
+        raise InvalidInput(
+            _("At most %(n)d attachments per report.") % {"n": settings.LAPOR_MAX_ATTACHMENTS}, field="attachments"
+        )
+    return [check_upload(u) for u in uploads]

@@ -1,0 +1,203 @@
+"""Validation of a new report, shared by the web form, the API and (later) the gateways.
+
+Returns clean values or raises InvalidInput naming the field, with a message for the reporter.
+Nothing is written here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+
+from lapor.agencies.models import Agency, Category, Region
+from lapor.core import clock
+from lapor.core.errors import InvalidInput
+
+from .states import Channel, ReportType
+
+TITLE_MIN, TITLE_MAX = 10, 200
+DESCRIPTION_MIN, DESCRIPTION_MAX = 30, 10_000
+# Indonesia's extent, with a margin: a point outside is a typo or swapped coordinates.
+LAT_RANGE = (Decimal("-11.5"), Decimal("6.5"))
+LON_RANGE = (Decimal("94.5"), Decimal("141.5"))
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{6,18}$")
+
+
+@dataclass
+class CleanSubmission:
+    type: str
+    title: str
+    description: str
+    event_date: date | None
+    region: Region
+    address: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    category: Category | None
+    target_agency: Agency | None
+    is_anonymous: bool
+    is_confidential: bool
+    channel: str
+    contact_name: str
+    contact_email: str
+    contact_phone: str
+
+    def fingerprint(self) -> dict:
+        """A stable description of the request, for idempotency checks."""
+        return {
+            "type": self.type,
+            "title": self.title,
+            "description": self.description,
+            "event_date": self.event_date.isoformat() if self.event_date else None,
+            "region": self.region.code,
+            "address": self.address,
+            "lat": str(self.latitude) if self.latitude is not None else None,
+            "lon": str(self.longitude) if self.longitude is not None else None,
+            "category": self.category.code if self.category else None,
+            "target_agency": self.target_agency.code if self.target_agency else None,
+            "anonymous": self.is_anonymous,
+            "confidential": self.is_confidential,
+            "channel": self.channel,
+        }
+
+
+def _text(data: dict, name: str) -> str:
+    value = data.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(_("The field “%(field)s” must be text.") % {"field": name}, field=name)
+    return value.replace("\x00", "").strip()
+
+
+def _bool(data: dict, name: str) -> bool:
+    value = data.get(name, False)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in {"1", "true", "on", "yes", "ya"}:
+        return True
+    if value in (None, "", 0) or (isinstance(value, str) and value.lower() in {"0", "false", "off", "no", "tidak"}):
+        return False
+    raise InvalidInput(_("The field “%(field)s” must be true or false.") % {"field": name}, field=name)
+
+
+def _decimal(data: dict, name: str) -> Decimal | None:
+    value = data.get(name)
+    if value in (None, ""):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise InvalidInput(_("The field “%(field)s” must be a number.") % {"field": name}, field=name)
+    if not number.is_finite():
+        raise InvalidInput(_("The field “%(field)s” must be a number.") % {"field": name}, field=name)
+    return number.quantize(Decimal("0.000001"))
+
+
+def clean_submission(data: dict) -> CleanSubmission:
+    report_type = _text(data, "type") or ReportType.COMPLAINT
+    if report_type not in ReportType.values:
+        raise InvalidInput(_("Please choose the type: complaint, aspiration or information request."), field="type")
+
+    title = _text(data, "title")
+    if len(title) < TITLE_MIN:
+        raise InvalidInput(_("The title must be at least %(n)d characters.") % {"n": TITLE_MIN}, field="title")
+    if len(title) > TITLE_MAX:
+        raise InvalidInput(_("The title must be at most %(n)d characters.") % {"n": TITLE_MAX}, field="title")
+
+    description = _text(data, "description")
+    if len(description) < DESCRIPTION_MIN:
+        raise InvalidInput(
+            _("Please describe what happened, where and when, in at least %(n)d characters.") % {"n": DESCRIPTION_MIN},
+            field="description",
+        )
+    if len(description) > DESCRIPTION_MAX:
+        raise InvalidInput(_("The description must be at most %(n)d characters.") % {"n": DESCRIPTION_MAX}, field="description")
+
+    event_date = None
+    raw_date = data.get("event_date")
+    if raw_date not in (None, ""):
+        if isinstance(raw_date, date) and not isinstance(raw_date, datetime):
+            event_date = raw_date
+        else:
+            try:
+                event_date = date.fromisoformat(str(raw_date))
+            except ValueError:
+                raise InvalidInput(_("The date of the event must be a date (YYYY-MM-DD)."), field="event_date")
+        today = clock.now().astimezone(ZoneInfo("Asia/Jakarta")).date()
+        if event_date > today:
+            raise InvalidInput(_("The date of the event cannot be in the future."), field="event_date")
+
+    region_code = _text(data, "region_code")
+    if not region_code:
+        raise InvalidInput(_("Please choose where it happened (at least the province)."), field="region_code")
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        raise InvalidInput(_("There is no region with the code “%(code)s”.") % {"code": region_code[:20]}, field="region_code")
+
+    address = _text(data, "address")
+    if len(address) > 300:
+        raise InvalidInput(_("The address must be at most 300 characters."), field="address")
+
+    latitude, longitude = _decimal(data, "latitude"), _decimal(data, "longitude")
+    if (latitude is None) != (longitude is None):
+        raise InvalidInput(_("Please give both latitude and longitude, or neither."), field="latitude")
+    if latitude is not None and not (LAT_RANGE[0] <= latitude <= LAT_RANGE[1] and LON_RANGE[0] <= longitude <= LON_RANGE[1]):
+        raise InvalidInput(_("The coordinates are outside Indonesia."), field="latitude")
+
+    category = None
+    category_code = _text(data, "category_code")
+    if category_code:
+        category = Category.objects.filter(code=category_code).first()
+        today = clock.now().astimezone(ZoneInfo("Asia/Jakarta")).date()
+        if category is None or not category.is_active_on(today):
+            raise InvalidInput(_("There is no active category with the code “%(code)s”.") % {"code": category_code[:60]}, field="category_code")
+
+    target_agency = None
+    agency_code = _text(data, "target_agency_code")
+    if agency_code:
+        target_agency = Agency.objects.filter(code=agency_code, is_active=True).first()
+        if target_agency is None or target_agency.kind in (Agency.Kind.UNIT, Agency.Kind.NATIONAL_DESK):
+            raise InvalidInput(_("There is no agency with the code “%(code)s” to send reports to.") % {"code": agency_code[:60]}, field="target_agency_code")
+
+    channel = _text(data, "channel") or Channel.WEB
+    if channel not in Channel.values:
+        raise InvalidInput(_("Unknown channel “%(channel)s”.") % {"channel": channel[:20]}, field="channel")
+
+    contact_name = _text(data, "contact_name")
+    if len(contact_name) > 150:
+        raise InvalidInput(_("The name must be at most 150 characters."), field="contact_name")
+    contact_email = _text(data, "contact_email")
+    if contact_email:
+        try:
+            validate_email(contact_email)
+        except ValidationError:
+            raise InvalidInput(_("Please give a valid e-mail address."), field="contact_email")
+    contact_phone = _text(data, "contact_phone")
+    if contact_phone and not PHONE_RE.match(contact_phone):
+        raise InvalidInput(_("Please give a valid phone number, e.g. 0812 3456 7890."), field="contact_phone")
+
+    return CleanSubmission(
+        type=report_type,
+        title=title,
+        description=description,
+        event_date=event_date,
+        region=region,
+        address=address,
+        latitude=latitude,
+        longitude=longitude,
+        category=category,
+        target_agency=target_agency,
+        is_anonymous=_bool(data, "is_anonymous"),
+        is_confidential=_bool(data, "is_confidential"),
+        channel=channel,
+        contact_name=contact_name,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+    )

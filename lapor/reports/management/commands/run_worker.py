@@ -1,0 +1,38 @@
+"""The embedded default's worker loop: runs the periodic jobs without a broker.
+
+In production Celery beat schedules the same job (config/celery.py) and this command is not used."""
+
+import signal
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from lapor.reports.sweep import sla_sweep
+
+
+class Command(BaseCommand):
+    help = "Run the SLA sweep every LAPOR_SWEEP_INTERVAL_SECONDS until stopped (embedded mode)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="Run one sweep and exit.")
+        parser.add_argument("--interval", type=int, default=None)
+
+    def handle(self, *args, once=False, interval=None, **options):
+        interval = interval or settings.LAPOR_SWEEP_INTERVAL_SECONDS
+        stop = {"now": False}
+
+        def request_stop(signum, frame):
+            stop["now"] = True
+
+        signal.signal(signal.SIGTERM, request_stop)
+        signal.signal(signal.SIGINT, request_stop)
+        while not stop["now"]:
+            started = time.monotonic()
+            result = sla_sweep()
+            if result.total or once:
+                self.stdout.write(f"sweep: {', '.join(f'{k}={v}' for k, v in result.counts.items())}")
+            if once:
+                return
+            while not stop["now"] and time.monotonic() - started < interval:
+                time.sleep(0.5)

@@ -1,0 +1,176 @@
+"""The report, its immutable events, attachments and submission idempotency records."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .states import Action, ActorRole, ArchiveReason, Channel, RejectReason, ReportType, Status
+
+
+class Report(models.Model):
+    """A complaint, aspiration or information request (laporan) and where it stands.
+
+    Only `services` write to it, and only `services.report_act` changes `status`."""
+
+    # Identity
+    tracking_number = models.CharField(_("tracking number"), max_length=10, unique=True)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    # Contact given by a reporter without an account (all optional).
+    contact_name = models.CharField(_("name"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("e-mail"), blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    # Content
+    type = models.CharField(_("type"), max_length=16, choices=ReportType.choices, default=ReportType.COMPLAINT)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    event_date = models.DateField(_("date of the event"), null=True, blank=True)
+    region = models.ForeignKey("agencies.Region", on_delete=models.PROTECT, verbose_name=_("location"))
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    category = models.ForeignKey(
+        "agencies.Category", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("category")
+    )
+    target_agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("target agency")
+    )
+    is_anonymous = models.BooleanField(_("anonymous"), default=False)
+    is_confidential = models.BooleanField(_("confidential"), default=False)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB)
+
+    # Where it stands
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="reports", verbose_name=_("agency")
+    )
+    unit = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="unit_reports", verbose_name=_("unit")
+    )
+    # The agency named by the last "not our authority".
+    suggested_agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The stage whose clock runs, and when it runs out (null while paused or finished).
+    stage = models.CharField(_("stage"), max_length=24, blank=True)
+    stage_due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # Working days left on the desk's clock when it was paused for more information.
+    paused_days_left = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_overdue = models.BooleanField(_("overdue"), default=False)
+    escalation_level = models.PositiveSmallIntegerField(default=0)  # 0 none, 1 agency admin, 2 national desk
+    escalate_at = models.DateTimeField(null=True, blank=True)
+    ombudsman_due_at = models.DateTimeField(null=True, blank=True)
+
+    # Counters and outcomes
+    transfer_count = models.PositiveSmallIntegerField(default=0)  # "not our authority" so far
+    reopen_count = models.PositiveSmallIntegerField(default=0)  # reporter replies after follow-up
+    interim_count = models.PositiveSmallIntegerField(default=0)
+    appeal_count = models.PositiveSmallIntegerField(default=0)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)
+    rating_comment = models.TextField(_("comment"), blank=True)
+    reject_reason = models.CharField(max_length=24, choices=RejectReason.choices, blank=True)
+    archive_reason = models.CharField(max_length=24, choices=ArchiveReason.choices, blank=True)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    # Milestones
+    submitted_at = models.DateTimeField(_("submitted"))
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    ombudsman_offered_at = models.DateTimeField(null=True, blank=True)
+    ombudsman_declined_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField()
+    # Incremented by every event: clients may send it back to detect a concurrent change.
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        indexes = [
+            models.Index(fields=["status", "stage_due_at"], name="report_status_due"),
+            models.Index(fields=["agency", "status"], name="report_agency_status"),
+            models.Index(fields=["unit", "status"], name="report_unit_status"),
+            models.Index(fields=["reporter", "submitted_at"], name="report_reporter"),
+            models.Index(fields=["submitted_at"], name="report_submitted"),
+            models.Index(
+                fields=["escalate_at"], name="report_escalate_at", condition=Q(escalation_level=1)
+            ),
+            models.Index(
+                fields=["ombudsman_due_at"], name="report_ombudsman_due", condition=Q(ombudsman_offered_at__isnull=True)
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="report_rating_1_5"),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="report_status_known"),
+        ]
+
+    def __str__(self):
+        return self.tracking_number
+
+    @property
+    def formatted_tracking_number(self) -> str:
+        return f"{self.tracking_number[:5]}-{self.tracking_number[5:]}"
+
+
+class ReportEvent(models.Model):
+    """One step in a report's life: who (person, position, agency), what, from, to, when, note.
+
+    Append-only: the reporter's timeline and the auditors' trail are the same rows."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
+    seq = models.PositiveIntegerField()  # 1, 2, 3 ... per report; unique, so a duplicate write fails
+    action = models.CharField(max_length=24, choices=Action.choices)
+    from_status = models.CharField(max_length=16, blank=True)  # empty for the submission
+    to_status = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_role = models.CharField(max_length=24, choices=ActorRole.choices)
+    actor_position = models.ForeignKey("accounts.Position", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(blank=True)
+    note_public = models.BooleanField(default=False)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["report", "seq"]
+        constraints = [models.UniqueConstraint(fields=["report", "seq"], name="event_report_seq")]
+        indexes = [models.Index(fields=["created_at"], name="event_created")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("report events are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("report events are immutable")
+
+
+class Attachment(models.Model):
+    """A photo or PDF attached to a report (by the reporter) or to an event (by an officer)."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(ReportEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+
+class IdempotencyRecord(models.Model):
+    """The first result of a submission made with an Idempotency-Key, returned on retries."""
+
+    scope = models.CharField(max_length=64)  # "user:<id>" or "anon"
+    key = models.CharField(max_length=200)
+    request_hash = models.CharField(max_length=64)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    response = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key")]

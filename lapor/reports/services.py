@@ -1,0 +1,245 @@
+"""The only writers of reports: submission and every lifecycle action.
+
+`report_submit` creates a report with its first event; `report_act` applies one action from
+the transition table under a row lock. Both validate everything (including attachments)
+before the first write, and write inside one transaction: a failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from lapor.core import clock
+from lapor.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+
+from . import deadlines, workflow
+from .actors import Actor
+from .attachments import CheckedFile, check_uploads
+from .effects import EFFECTS, Context
+from .intake import clean_submission
+from .models import Attachment, IdempotencyRecord, Report, ReportEvent
+from .selectors import can_view
+from .states import Action, ActorRole, Status
+from .tokens import new_tracking_number, normalise_tracking_number, reporter_secret_for
+
+
+@dataclass
+class Submitted:
+    report: Report
+    # Given only to reporters without an account; None for signed-in reporters.
+    reporter_secret: str | None
+    # True when this answers a retry with an Idempotency-Key already used.
+    replayed: bool = False
+
+
+def report_submit(*, data: dict, actor: Actor, files=(), idempotency_key: str | None = None) -> Submitted:
+    clean = clean_submission(data)
+    checked = check_uploads(files)
+    scope = f"user:{actor.user_id}" if actor.user_id else "anon"
+    request_hash = None
+    if idempotency_key is not None:
+        idempotency_key = idempotency_key.strip()
+        if not 8 <= len(idempotency_key) <= 200:
+            raise InvalidInput(_("The Idempotency-Key must be 8 to 200 characters."), field="Idempotency-Key")
+        fingerprint = clean.fingerprint() | {"files": [f.sha256 for f in checked]}
+        request_hash = hashlib.sha256(json.dumps(fingerprint, sort_keys=True).encode()).hexdigest()
+        replay = _replay(scope, idempotency_key, request_hash, actor)
+        if replay is not None:
+            return replay
+    try:
+        with transaction.atomic():
+            report = _create(clean, actor, checked)
+            if idempotency_key is not None:
+                IdempotencyRecord.objects.create(
+                    scope=scope,
+                    key=idempotency_key,
+                    request_hash=request_hash,
+                    report=report,
+                    response={"tracking_number": report.tracking_number},
+                    created_at=report.submitted_at,
+                )
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer with its result.
+        if idempotency_key is None:
+            raise
+        replay = _replay(scope, idempotency_key, request_hash, actor)
+        if replay is None:
+            raise
+        return replay
+    return Submitted(report, None if actor.user_id else reporter_secret_for(report.tracking_number))
+
+
+def _replay(scope: str, key: str, request_hash: str, actor: Actor) -> Submitted | None:
+    record = IdempotencyRecord.objects.filter(scope=scope, key=key).select_related("report").first()
+    if record is None:
+        return None
+    if record.request_hash != request_hash:
+        raise Conflict(
+            _("This Idempotency-Key was already used for a different report. Use a new key for a new report."),
+            code="idempotency_mismatch",
+        )
+    report = record.report
+    return Submitted(report, None if actor.user_id else reporter_secret_for(report.tracking_number), replayed=True)
+
+
+def _create(clean, actor: Actor, checked: list[CheckedFile]) -> Report:
+    now = clock.now()
+    report = Report(
+        reporter=actor.user if actor.user_id else None,
+        contact_name=clean.contact_name,
+        contact_email=clean.contact_email,
+        contact_phone=clean.contact_phone,
+        type=clean.type,
+        title=clean.title,
+        description=clean.description,
+        event_date=clean.event_date,
+        region=clean.region,
+        address=clean.address,
+        latitude=clean.latitude,
+        longitude=clean.longitude,
+        category=clean.category,
+        target_agency=clean.target_agency,
+        is_anonymous=clean.is_anonymous,
+        is_confidential=clean.is_confidential,
+        channel=clean.channel,
+        submitted_at=now,
+        updated_at=now,
+        version=1,
+    )
+    if clean.target_agency is not None:
+        # The reporter chose the agency: it goes straight to that agency's admin.
+        report.status = Status.AT_AGENCY
+        report.agency = clean.target_agency
+        deadlines.start_stage(report, "agency_verification", now)
+    else:
+        report.status = Status.SUBMITTED
+        deadlines.start_stage(report, "desk_verification", now)
+    deadlines.start_ombudsman_clock(report, now)
+    for attempt in range(5):
+        report.tracking_number = new_tracking_number()
+        try:
+            with transaction.atomic():
+                report.save(force_insert=True)
+            break
+        except IntegrityError:
+            # 50 random bits: a collision is rare; try another number.
+            report.pk = None
+            if attempt == 4:
+                raise
+    event = ReportEvent.objects.create(
+        report=report,
+        seq=1,
+        action=Action.SUBMIT,
+        from_status="",
+        to_status=report.status,
+        actor=actor.user if actor.user_id else None,
+        actor_role=ActorRole.REPORTER,
+        note_public=True,
+        data={"channel": report.channel, "target_agency": clean.target_agency.code if clean.target_agency else None},
+        created_at=now,
+    )
+    _store_attachments(report, event, checked, now)
+    return report
+
+
+def _store_attachments(report, event, checked: list[CheckedFile], now) -> None:
+    for item in checked:
+        Attachment.objects.create(
+            report=report,
+            event=event,
+            file=item.as_django_file(),
+            original_name=item.name,
+            content_type=item.content_type,
+            size=len(item.content),
+            sha256=item.sha256,
+            created_at=now,
+        )
+
+
+def get_report_for_update(tracking_number: str) -> Report:
+    """Lock the report row (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the IMMEDIATE
+    transaction already holds the write lock). Must run inside transaction.atomic()."""
+    number = normalise_tracking_number(tracking_number)
+    report = (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("agency", "unit", "agency__parent", "unit__parent")
+        .filter(tracking_number=number)
+        .first()
+    )
+    if report is None:
+        raise NotFound(_("There is no report with the tracking number “%(n)s”.") % {"n": number[:12]})
+    return report
+
+
+def report_act(
+    *,
+    tracking_number: str,
+    action: str,
+    actor: Actor,
+    payload: dict | None = None,
+    expected_version: int | None = None,
+    files=(),
+) -> Report:
+    """Apply one lifecycle action. Raises IllegalTransition (409) when the action is not
+    possible from the current status — including when another officer changed the report a
+    moment earlier — NotAllowed (403), NotFound (404) or InvalidInput (422)."""
+    if action not in EFFECTS or action in SYSTEM_ONLY:
+        workflow.rule_for(Status.SUBMITTED, action)  # raises "unknown action"
+        raise NotAllowed(_("This action is taken by the system only."))
+    checked = check_uploads(files)
+    with transaction.atomic():
+        report = get_report_for_update(tracking_number)
+        if expected_version is not None and report.version != expected_version:
+            raise Conflict(
+                _("The report was changed by someone else (version %(now)d, you had %(had)d). Reload it and try again.")
+                % {"now": report.version, "had": expected_version},
+                code="version_conflict",
+            )
+        event = apply_action(report, action, actor, payload or {}, clock.now())
+        _store_attachments(report, event, checked, event.created_at)
+    return report
+
+
+SYSTEM_ONLY = frozenset({Action.AUTO_CLOSE, Action.MARK_OVERDUE, Action.ESCALATE, Action.OFFER_OMBUDSMAN})
+
+
+def apply_action(report: Report, action: str, actor: Actor, payload: dict, now) -> ReportEvent:
+    """Apply an action to a report already locked by the caller, and append its event."""
+    rule = workflow.rule_for(report.status, action)
+    roles = actor.roles_on(report)
+    usable = [role for role in rule.roles if role in roles]
+    if not usable:
+        if actor.user_id is None and not actor.system:
+            # The tracking number is public; acting as the reporter needs the secret code.
+            raise NotAllowed(_("Only the reporter may do this: sign in or give the report's secret code."))
+        if actor.system or can_view(actor, report):
+            raise NotAllowed(_("You may not take the action “%(action)s” on this report.") % {"action": Action(action).label})
+        raise NotFound(_("There is no report with the tracking number “%(n)s”.") % {"n": report.tracking_number})
+    role = sorted(usable)[0]
+    position = roles[role]
+    from_status = report.status
+    effect = EFFECTS[action](report, Context(now=now, role=role, payload=payload))
+    report.status = rule.target or report.status
+    report.version += 1
+    report.updated_at = now
+    report.save()
+    return ReportEvent.objects.create(
+        report=report,
+        seq=report.version,
+        action=action,
+        from_status=from_status,
+        to_status=report.status,
+        actor=actor.user if actor.user_id else None,
+        actor_role=role,
+        actor_position=position,
+        actor_agency=position.agency if position is not None else None,
+        note=effect.note,
+        note_public=rule.note_public,
+        data=effect.data,
+        created_at=now,
+    )

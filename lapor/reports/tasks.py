@@ -1,0 +1,11 @@
+"""Celery tasks: thin wrappers that call a job function (see sweep.py)."""
+
+from celery import shared_task
+
+from .sweep import sla_sweep as run_sla_sweep
+
+
+@shared_task(name="lapor.reports.tasks.sla_sweep", acks_late=True)
+def sla_sweep() -> dict:
+    result = run_sla_sweep()
+    return {str(action): count for action, count in result.counts.items()}

@@ -1,0 +1,202 @@
+"""Basic pages that let a person use the whole lifecycle in a browser.
+
+Thin like the API: parse the form, call one service or selector, render. Domain errors are
+shown next to the field they name; nothing is written when one is raised."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lapor.agencies.models import Agency, Region
+from lapor.core.errors import DomainError, RateLimited
+from lapor.core.ratelimit import client_address, hit
+from lapor.reports import selectors, services
+from lapor.reports.actors import Actor
+from lapor.reports.selectors import available_actions, handler_of, report_timeline
+from lapor.reports.states import Action, ArchiveReason, RejectReason, ReportType, Status
+from lapor.reports.tokens import normalise_tracking_number
+
+REPORTER_ACTIONS = [Action.SUPPLEMENT, Action.REPLY, Action.RATE, Action.APPEAL, Action.OMBUDSMAN_CONSENT, Action.OMBUDSMAN_DECLINE]
+
+
+def home(request):
+    return render(request, "web/home.html")
+
+
+def _submit_context(values=None, error=None):
+    return {
+        "values": values or {},
+        "error": error,
+        "types": ReportType.choices,
+        "provinces": Region.objects.filter(level=Region.Level.PROVINCE).order_by("name"),
+        "max_mb": settings.LAPOR_MAX_ATTACHMENT_BYTES // (1024 * 1024),
+        "max_files": settings.LAPOR_MAX_ATTACHMENTS,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def submit(request):
+    if request.method == "GET":
+        return render(request, "web/submit.html", _submit_context())
+    data = request.POST.dict()
+    data["channel"] = "web"
+    # The most precise region chosen wins: village, district, regency, province.
+    data["region_code"] = next(
+        (data.get(k) for k in ("village_code", "district_code", "regency_code", "region_code") if data.get(k)), ""
+    )
+    data["is_anonymous"] = "is_anonymous" in request.POST
+    data["is_confidential"] = "is_confidential" in request.POST
+    actor = Actor.for_user(request.user)
+    try:
+        if actor.user_id is None and not hit(f"submit:{client_address(request)}", settings.LAPOR_ANON_SUBMISSIONS_PER_MINUTE):
+            raise RateLimited(_("Too many reports from your address; please wait a minute and try again."))
+        result = services.report_submit(data=data, actor=actor, files=request.FILES.getlist("attachments"))
+    except DomainError as error:
+        return render(request, "web/submit.html", _submit_context(data, error), status=error.status if error.status != 409 else 400)
+    return render(request, "web/submitted.html", {"report": result.report, "secret": result.reporter_secret})
+
+
+def regions(request):
+    """Child regions of a region, for the location pickers (works without JavaScript as a page)."""
+    parent = request.GET.get("parent", "")
+    rows = Region.objects.filter(parent_id=parent).order_by("name") if parent else Region.objects.filter(level="province")
+    return render(request, "web/region_options.html", {"regions": rows, "parent": parent})
+
+
+def track_lookup(request):
+    number = normalise_tracking_number(request.GET.get("nomor", ""))
+    if number:
+        return redirect("web:track", tracking_number=number)
+    return render(request, "web/track_lookup.html")
+
+
+def track(request, tracking_number):
+    report = selectors.report_by_tracking_number(tracking_number)
+    if report is None:
+        return render(request, "web/track_lookup.html", {"not_found": tracking_number[:12]}, status=404)
+    secret = request.POST.get("secret") or request.GET.get("kode") or ""
+    actor = Actor.for_user(request.user, reporter_secret=secret or None)
+    is_reporter = actor.is_reporter_of(report)
+    reporter_actions = [a for a in available_actions(actor, report) if a in REPORTER_ACTIONS] if is_reporter else []
+    role, agency = handler_of(report)
+    return render(
+        request,
+        "web/track.html",
+        {
+            "report": report,
+            "timeline": report_timeline(report, public=True),
+            "handler_role": role,
+            "handler_agency": agency,
+            "is_reporter": is_reporter,
+            "secret": secret if is_reporter else "",
+            "reporter_actions": reporter_actions,
+            "show_content": is_reporter or not report.is_confidential,
+        },
+    )
+
+
+@require_POST
+def reporter_action(request, tracking_number, action):
+    if action not in REPORTER_ACTIONS:
+        raise Http404
+    secret = request.POST.get("secret") or None
+    actor = Actor.for_user(request.user, reporter_secret=secret)
+    payload = request.POST.dict()
+    try:
+        services.report_act(tracking_number=tracking_number, action=action, actor=actor, payload=payload)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you. Your response has been recorded."))
+    url = redirect("web:track", tracking_number=normalise_tracking_number(tracking_number)).url
+    return redirect(f"{url}?kode={secret}" if secret else url)
+
+
+# --- officers -------------------------------------------------------------------------------------
+@login_required
+def queue(request):
+    actor = Actor.for_user(request.user)
+    status = request.GET.get("status") or None
+    overdue = {"1": True, "0": False}.get(request.GET.get("overdue", ""))
+    qs = selectors.report_queue(actor, status=status, overdue=overdue)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "web/queue.html",
+        {"page": page, "statuses": Status.choices, "status": status or "", "overdue": request.GET.get("overdue", ""), "positions": actor.positions},
+    )
+
+
+@login_required
+def officer_report(request, tracking_number):
+    actor = Actor.for_user(request.user)
+    report = selectors.report_by_tracking_number(tracking_number)
+    if report is None or not selectors.can_view(actor, report):
+        raise Http404
+    actions = [a for a in available_actions(actor, report) if a not in REPORTER_ACTIONS]
+    units = []
+    if Action.FORWARD in actions and report.agency_id:
+        units = [report.agency, *Agency.objects.filter(parent=report.agency, is_active=True).order_by("name")]
+    return render(
+        request,
+        "web/officer_report.html",
+        {
+            "report": report,
+            "timeline": report_timeline(report, public=False),
+            "actions": actions,
+            "units": units,
+            "agencies": Agency.objects.exclude(kind__in=[Agency.Kind.UNIT, Agency.Kind.NATIONAL_DESK]).filter(is_active=True).order_by("name")
+            if {Action.DISPOSE, Action.NOT_OUR_AUTHORITY} & set(actions)
+            else [],
+            "reject_reasons": RejectReason.choices,
+            "archive_reasons": ArchiveReason.choices,
+            "attachments": report.attachments.all(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def officer_action(request, tracking_number, action):
+    if action in REPORTER_ACTIONS or action not in Action.values:
+        raise Http404
+    actor = Actor.for_user(request.user)
+    payload = request.POST.dict()
+    version = payload.pop("version", None)
+    try:
+        services.report_act(
+            tracking_number=tracking_number,
+            action=action,
+            actor=actor,
+            payload=payload,
+            expected_version=int(version) if version and version.isdigit() else None,
+            files=request.FILES.getlist("attachments"),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
+    return redirect("web:officer_report", tracking_number=normalise_tracking_number(tracking_number))
+
+
+
+@login_required
+def officer_attachment(request, tracking_number, attachment_id):
+    """Attachments are served only to those who may see the report (never from a public URL)."""
+    from django.http import FileResponse
+
+    actor = Actor.for_user(request.user)
+    report = selectors.report_by_tracking_number(tracking_number)
+    if report is None or not selectors.can_view(actor, report):
+        raise Http404
+    attachment = report.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.original_name)

@@ -1,0 +1,131 @@
+"""Shared fixtures: a small but real slice of the registry, officials in their positions,
+and a clock pinned to a working Monday morning in Jakarta."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import pytest
+
+from lapor.accounts.models import Position, Role, User
+from lapor.agencies import sla
+from lapor.agencies.models import Agency, Category, Region
+from lapor.core import clock, workdays
+from lapor.reports.actors import Actor
+from lapor.reports.services import report_submit
+
+# Monday 23 November 2026, 09:00 WIB.
+MONDAY_9AM = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state():
+    """Each test starts with the clock pinned and no cached policy or calendar."""
+    clock.freeze(MONDAY_9AM)
+    sla.reset_policies()
+    workdays.reset_calendar()
+    yield
+    clock.freeze(None)
+    sla.reset_policies()
+    workdays.reset_calendar()
+
+
+@dataclass
+class World:
+    province: Region
+    regency: Region
+    village: Region
+    papua_city: Region
+    desk: Agency
+    city: Agency  # Pemerintah Kota Surabaya
+    city_education: Agency  # its unit
+    city_health: Agency
+    ministry: Agency  # Kemenkes
+    ministry_unit: Agency
+    papua: Agency  # Pemerintah Kota Jayapura (WIT)
+    papua_unit: Agency
+    category: Category
+    national_admin: User
+    city_admin: User
+    education_officer: User
+    health_officer: User
+    ministry_admin: User
+    ministry_officer: User
+    papua_admin: User
+    papua_officer: User
+    citizen: User
+    outsider: User  # signed in, no position, not the reporter
+
+    def actor(self, user) -> Actor:
+        return Actor.for_user(user)
+
+
+def _user(username: str, **extra) -> User:
+    return User.objects.create_user(username=username, password="pass-" + username, full_name=username.title(), **extra)
+
+
+def _position(user, role, agency, title) -> Position:
+    return Position.objects.create(role=role, agency=agency, title=title, holder=user)
+
+
+@pytest.fixture
+def world(db) -> World:
+    province = Region.objects.create(code="35", name="Jawa Timur", level="province")
+    regency = Region.objects.create(code="35.78", name="Kota Surabaya", level="regency", parent=province, kind="kota")
+    district = Region.objects.create(code="35.78.01", name="Karang Pilang", level="district", parent=regency)
+    village = Region.objects.create(code="35.78.01.1001", name="Karang Pilang", level="village", parent=district, kind="kelurahan")
+    papua_prov = Region.objects.create(code="91", name="Papua", level="province")
+    papua_city = Region.objects.create(code="91.71", name="Kota Jayapura", level="regency", parent=papua_prov, kind="kota")
+
+    desk = Agency.objects.create(code="national-desk", name="Admin Nasional SP4N-LAPOR!", kind="national_desk")
+    Agency.objects.create(code="ombudsman", name="Ombudsman Republik Indonesia", kind="ombudsman")
+    city = Agency.objects.create(code="kota-35-78", name="Pemerintah Kota Surabaya", kind="city", region=regency)
+    city_education = Agency.objects.create(code="kota-35-78-disdik", name="Dinas Pendidikan Kota Surabaya", kind="unit", parent=city)
+    city_health = Agency.objects.create(code="kota-35-78-dinkes", name="Dinas Kesehatan Kota Surabaya", kind="unit", parent=city)
+    ministry = Agency.objects.create(code="kemenkes", name="Kementerian Kesehatan", short_name="Kemenkes", kind="ministry")
+    ministry_unit = Agency.objects.create(code="kemenkes-yankes", name="Ditjen Pelayanan Kesehatan", kind="unit", parent=ministry)
+    papua = Agency.objects.create(code="kota-91-71", name="Pemerintah Kota Jayapura", kind="city", region=papua_city, timezone="Asia/Jayapura")
+    papua_unit = Agency.objects.create(code="kota-91-71-disdik", name="Dinas Pendidikan Kota Jayapura", kind="unit", parent=papua, timezone="Asia/Jayapura")
+    top = Category.objects.create(code="pendidikan", name="PENDIDIKAN DAN KEBUDAYAAN")
+    category = Category.objects.create(code="pendidikan-ppdb", name="PPDB", parent=top)
+
+    w = World(
+        province=province, regency=regency, village=village, papua_city=papua_city,
+        desk=desk, city=city, city_education=city_education, city_health=city_health,
+        ministry=ministry, ministry_unit=ministry_unit, papua=papua, papua_unit=papua_unit, category=category,
+        national_admin=_user("desk"), city_admin=_user("cityadmin"), education_officer=_user("disdik"),
+        health_officer=_user("dinkes"), ministry_admin=_user("kemenkesadmin"), ministry_officer=_user("yankes"),
+        papua_admin=_user("papuaadmin"), papua_officer=_user("papuadisdik"), citizen=_user("warga"), outsider=_user("orang"),
+    )
+    _position(w.national_admin, Role.NATIONAL_ADMIN, desk, "Admin Nasional")
+    _position(w.city_admin, Role.AGENCY_ADMIN, city, "Admin Instansi Kota Surabaya")
+    _position(w.education_officer, Role.LIAISON_OFFICER, city_education, "Pejabat Penghubung Disdik")
+    _position(w.health_officer, Role.LIAISON_OFFICER, city_health, "Pejabat Penghubung Dinkes")
+    _position(w.ministry_admin, Role.AGENCY_ADMIN, ministry, "Admin Instansi Kemenkes")
+    _position(w.ministry_officer, Role.LIAISON_OFFICER, ministry_unit, "Pejabat Penghubung Yankes")
+    _position(w.papua_admin, Role.AGENCY_ADMIN, papua, "Admin Instansi Kota Jayapura")
+    _position(w.papua_officer, Role.LIAISON_OFFICER, papua_unit, "Pejabat Penghubung Disdik Jayapura")
+    return w
+
+
+GOOD_REPORT = {
+    "type": "complaint",
+    "title": "Pungutan liar saat pendaftaran sekolah",
+    "description": "Pada 10 November 2026 di SDN Karang Pilang 1, panitia meminta uang pendaftaran Rp500.000 tanpa kuitansi.",
+    "event_date": "2026-11-10",
+    "region_code": "35.78.01.1001",
+    "category_code": "pendidikan-ppdb",
+}
+
+
+@pytest.fixture
+def submit(world):
+    """Submit a report as `user` (None = guest) and return (report, reporter_secret)."""
+
+    def _submit(user=None, **overrides):
+        data = {**GOOD_REPORT, **overrides}
+        result = report_submit(data=data, actor=Actor.for_user(user), files=overrides.pop("files", ()))
+        return result.report, result.reporter_secret
+
+    return _submit
