@@ -6,6 +6,7 @@ import tempfile
 os.environ.setdefault("LAPOR_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("LAPOR_MEDIA_ROOT", tempfile.mkdtemp(prefix="lapor-media-"))
 os.environ.setdefault("LAPOR_ANON_SUBMISSIONS_PER_MINUTE", "0")
+os.environ.setdefault("LAPOR_STATIC_ROOT", tempfile.mkdtemp(prefix="lapor-static-"))
 
 from .settings import *  # noqa: E402,F403
 

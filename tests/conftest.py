@@ -71,6 +71,10 @@ def _position(user, role, agency, title) -> Position:
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
     province = Region.objects.create(code="35", name="Jawa Timur", level="province")
     regency = Region.objects.create(code="35.78", name="Kota Surabaya", level="regency", parent=province, kind="kota")
     district = Region.objects.create(code="35.78.01", name="Karang Pilang", level="district", parent=regency)

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from lapor.core import clock
-from lapor.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from lapor.core.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed, NotFound
 
 from . import deadlines, workflow
 from .actors import Actor
@@ -188,9 +188,10 @@ def report_act(
     """Apply one lifecycle action. Raises IllegalTransition (409) when the action is not
     possible from the current status — including when another officer changed the report a
     moment earlier — NotAllowed (403), NotFound (404) or InvalidInput (422)."""
-    if action not in EFFECTS or action in SYSTEM_ONLY:
-        workflow.rule_for(Status.SUBMITTED, action)  # raises "unknown action"
+    if action in SYSTEM_ONLY:
         raise NotAllowed(_("This action is taken by the system only."))
+    if action not in EFFECTS:
+        raise IllegalTransition(_("Unknown action “%(action)s”.") % {"action": str(action)[:40]}, code="unknown_action")
     checked = check_uploads(files)
     with transaction.atomic():
         report = get_report_for_update(tracking_number)
