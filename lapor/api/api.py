@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI, Router
+from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 
@@ -46,6 +47,16 @@ def validation_error(request, exc: NinjaValidationError):
     message = first.get("msg", _("Invalid input."))
     detail = f"{field}: {message}" if field else message
     return api.create_response(request, {"detail": detail, "code": "invalid", "field": field, "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    # django-ninja raises HttpError(400) when the body cannot be parsed (malformed JSON).
+    if exc.status_code == 400:
+        detail, code = _("The request body could not be read: send valid JSON."), "malformed_body"
+    else:
+        detail, code = str(exc), "error"
+    return api.create_response(request, {"detail": detail, "code": code, "field": None}, status=exc.status_code)
 
 
 @api.exception_handler(RequestDataTooBig)
@@ -125,7 +136,7 @@ def get_report(request, tracking_number: str):
     report = selectors.report_by_tracking_number(tracking_number)
     if report is None or not selectors.can_view(actor, report):
         raise NotFound(_("There is no report with the tracking number “%(n)s”.") % {"n": tracking_number[:12]})
-    return detail_dict(report, selectors.available_actions(actor, report))
+    return detail_dict(report, selectors.available_actions(actor, report), internal_notes=selectors.sees_internal_notes(actor, report))
 
 
 # One endpoint per lifecycle action: (path, action, input schema, who).
@@ -158,9 +169,12 @@ def _action_view(action: str, schema):
             tracking_number=tracking_number, action=action, actor=actor, payload=data, expected_version=expected_version
         )
         report = selectors.report_by_tracking_number(report.tracking_number)
-        return detail_dict(report, selectors.available_actions(actor, report))
+        return detail_dict(report, selectors.available_actions(actor, report), internal_notes=selectors.sees_internal_notes(actor, report))
 
     view.__name__ = f"action_{action}"
+    # With `from __future__ import annotations` the hints are strings ("schema"), which ninja
+    # cannot resolve from a closure: give it the real types.
+    view.__annotations__ = {"tracking_number": str, "payload": schema}
     return view
 
 

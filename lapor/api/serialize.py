@@ -1,6 +1,6 @@
 """Turn reports and events into API dicts. Privacy rules are applied here once, for every endpoint."""
 
-from lapor.reports.selectors import handler_of, report_timeline
+from lapor.reports.selectors import handler_of, public_timeline, report_timeline
 from lapor.reports.states import Action, Status
 
 
@@ -38,7 +38,7 @@ def track_dict(report) -> dict:
         "region": report.region.name,
         "rating": report.rating,
         "ombudsman_offered": report.ombudsman_offered_at is not None,
-        "timeline": [event_dict(e) for e in report_timeline(report, public=True)],
+        "timeline": [event_dict(e) for e in public_timeline(report)],
     }
 
 
@@ -71,7 +71,7 @@ def reporter_name(report) -> str | None:
     return report.contact_name or None
 
 
-def detail_dict(report, actions: list[str]) -> dict:
+def detail_dict(report, actions: list[str], *, internal_notes: bool) -> dict:
     data = summary_dict(report)
     data.update(
         description=report.description,
@@ -92,6 +92,6 @@ def detail_dict(report, actions: list[str]) -> dict:
             for a in report.attachments.select_related("event")
         ],
         actions=actions,
-        events=[event_dict(e) for e in report_timeline(report, public=False)],
+        events=[event_dict(e) for e in report_timeline(report, public=not internal_notes)],
     )
     return data

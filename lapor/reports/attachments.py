@@ -41,6 +41,13 @@ class CheckedFile:
         return ContentFile(self.content, name=self.name)
 
 
+def human_size(n: int) -> str:
+    """1.5 MB, 50 KB: limits stated the way people read them."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".") + " MB"
+    return f"{max(n // 1024, 1)} KB"
+
+
 def _safe_name(name: str) -> str:
     base = os.path.basename(name or "").strip().replace("\x00", "")
     return base[:150] or "lampiran"
@@ -54,13 +61,13 @@ def check_upload(upload) -> CheckedFile:
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
         raise TooLarge(
-            _("“%(name)s” is too large: at most %(mb)s MB per file.") % {"name": name, "mb": limit // (1024 * 1024)},
+            _("“%(name)s” is too large: at most %(size)s per file.") % {"name": name, "size": human_size(limit)},
             field="attachments",
         )
     raw = upload.read(limit + 1)
     if len(raw) > limit:
         raise TooLarge(
-            _("“%(name)s” is too large: at most %(mb)s MB per file.") % {"name": name, "mb": limit // (1024 * 1024)},
+            _("“%(name)s” is too large: at most %(size)s per file.") % {"name": name, "size": human_size(limit)},
             field="attachments",
         )
     if not raw:
@@ -75,7 +82,7 @@ def check_upload(upload) -> CheckedFile:
     extension = os.path.splitext(name)[1].lower()
     if extension not in ALLOWED[content_type]:
         raise InvalidInput(
-            _("“%(name)s” does not match its content (it is a %(type)s file).") % {"name": name, "type": content_type},
+            _("“%(name)s” does not match its content (the content is %(type)s).") % {"name": name, "type": content_type},
             field="attachments",
         )
     if content_type in _PIL_FORMAT:

@@ -39,6 +39,7 @@ def stop_clock(report) -> None:
     report.stage = ""
     report.stage_due_at = None
     report.is_overdue = False
+    report.escalation_level = 0
     report.escalate_at = None
     report.paused_days_left = None
 
@@ -50,6 +51,7 @@ def pause(report, now: datetime) -> None:
     report.paused_days_left = max(left, 1)
     report.stage_due_at = None
     report.is_overdue = False
+    report.escalation_level = 0
     report.escalate_at = None
 
 

@@ -14,12 +14,14 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
+from lapor.accounts.models import Position, Role
 from lapor.agencies.models import Agency
 from lapor.core import workdays
 from lapor.core.errors import IllegalTransition, InvalidInput
 
 from . import deadlines
 from .states import Action, ArchiveReason, RejectReason, Status
+from .intake import DESCRIPTION_MAX, DESCRIPTION_MIN
 from .tokens import normalise_tracking_number
 
 MAX_TRANSFERS = 3  # after three "not our authority", the desk's disposition is final
@@ -42,8 +44,18 @@ class Effect:
     data: dict = field(default_factory=dict)
 
 
+def _text(ctx: Context, name: str) -> str:
+    """A free-text field of the payload: NUL characters removed (PostgreSQL refuses them)."""
+    value = ctx.payload.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InvalidInput(_("The field “%(field)s” must be text.") % {"field": name}, field=name)
+    return value.replace("\x00", "").strip()
+
+
 def _note(ctx: Context, *, required: bool, label: str | None = None) -> str:
-    text = (ctx.payload.get("note") or "").strip()
+    text = _text(ctx, "note")
     if required and not text:
         raise InvalidInput(label or _("Please write a note."), field="note")
     if len(text) > MAX_NOTE:
@@ -81,10 +93,13 @@ def request_info(report, ctx: Context) -> Effect:
 
 def supplement(report, ctx: Context) -> Effect:
     note = _note(ctx, required=True, label=_("Please add the missing information."))
-    description = (ctx.payload.get("description") or "").strip()
+    description = _text(ctx, "description")
     if description:
-        if len(description) < 30:
-            raise InvalidInput(_("The description must be at least 30 characters."), field="description")
+        if not DESCRIPTION_MIN <= len(description) <= DESCRIPTION_MAX:
+            raise InvalidInput(
+                _("The description must be %(min)d to %(max)d characters.") % {"min": DESCRIPTION_MIN, "max": DESCRIPTION_MAX},
+                field="description",
+            )
         report.description = description
     deadlines.resume(report, ctx.now)
     return Effect(note, {"description_changed": bool(description)})
@@ -104,6 +119,11 @@ def forward(report, ctx: Context) -> Effect:
     unit = _agency(ctx.payload.get("unit"), field_name="unit", label=_("a unit"))
     if not unit.is_within(report.agency):
         raise InvalidInput(_("“%(unit)s” is not part of %(agency)s.") % {"unit": unit, "agency": report.agency}, field="unit")
+    if not Position.objects.filter(agency=unit, role=Role.LIAISON_OFFICER, is_active=True, holder__isnull=False).exists():
+        # Otherwise the report would wait for a post nobody holds.
+        raise InvalidInput(
+            _("“%(unit)s” has no liaison officer yet; assign one or choose another unit.") % {"unit": unit}, field="unit"
+        )
     report.unit = unit
     deadlines.start_stage(report, "follow_up", ctx.now)
     return Effect(_note(ctx, required=False), {"unit": unit.code})
@@ -117,7 +137,7 @@ def not_our_authority(report, ctx: Context) -> Effect:
             code="transfer_cap",
         )
     suggested = _agency(ctx.payload.get("suggested_agency"), field_name="suggested_agency", label=_("the agency that is competent"))
-    if suggested.pk == report.agency_id or suggested.kind == Agency.Kind.UNIT:
+    if suggested.pk == report.agency_id or suggested.kind in (Agency.Kind.UNIT, Agency.Kind.NATIONAL_DESK, Agency.Kind.OMBUDSMAN):
         raise InvalidInput(_("Please name another agency that is competent."), field="suggested_agency")
     note = _note(ctx, required=True, label=_("Please explain why this is not your agency's authority."))
     from_agency = report.agency
@@ -220,7 +240,7 @@ def rate(report, ctx: Context) -> Effect:
         rating = 0
     if not 1 <= rating <= 5:
         raise InvalidInput(_("The rating must be a whole number from 1 to 5."), field="rating")
-    comment = (ctx.payload.get("comment") or "").strip()
+    comment = _text(ctx, "comment")
     if len(comment) > MAX_NOTE:
         raise InvalidInput(_("The comment is too long (at most %(n)d characters).") % {"n": MAX_NOTE}, field="comment")
     report.rating = rating

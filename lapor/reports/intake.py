@@ -64,6 +64,7 @@ class CleanSubmission:
             "anonymous": self.is_anonymous,
             "confidential": self.is_confidential,
             "channel": self.channel,
+            "contact": [self.contact_name, self.contact_email, self.contact_phone],
         }
 
 

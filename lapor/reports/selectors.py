@@ -6,6 +6,8 @@ for supervisors, auditors, KSP and the Ombudsman builds on it (issue #3)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.db.models import Q, QuerySet
 
 from lapor.accounts.models import Role
@@ -111,3 +113,24 @@ def available_actions(actor, report: Report) -> list[str]:
     from .workflow import actions_for
 
     return sorted(a for a in actions_for(report.status, set(actor.roles_on(report))) if a not in SYSTEM_ONLY)
+
+
+def sees_internal_notes(actor, report: Report) -> bool:
+    """Officials who may see the report read every note; its reporter (signed in or with the
+    secret) reads only the public ones, like everybody else."""
+    if actor.system or actor.has_role(Role.NATIONAL_ADMIN):
+        return True
+    if not actor.positions:
+        return False
+    as_official = dataclasses.replace(actor, user=None, reporter_secret=None)
+    return reports_visible_to(as_official).filter(pk=report.pk).exists()
+
+
+def public_timeline(report: Report) -> list[ReportEvent]:
+    """The timeline anybody may read: internal notes hidden, and every note hidden when the
+    report is confidential (the notes discuss its content)."""
+    events = report_timeline(report, public=True)
+    if report.is_confidential:
+        for event in events:
+            event.note = ""
+    return events

@@ -195,13 +195,7 @@ def report_act(
     checked = check_uploads(files)
     with transaction.atomic():
         report = get_report_for_update(tracking_number)
-        if expected_version is not None and report.version != expected_version:
-            raise Conflict(
-                _("The report was changed by someone else (version %(now)d, you had %(had)d). Reload it and try again.")
-                % {"now": report.version, "had": expected_version},
-                code="version_conflict",
-            )
-        event = apply_action(report, action, actor, payload or {}, clock.now())
+        event = apply_action(report, action, actor, payload or {}, clock.now(), expected_version=expected_version)
         _store_attachments(report, event, checked, event.created_at)
     return report
 
@@ -209,18 +203,28 @@ def report_act(
 SYSTEM_ONLY = frozenset({Action.AUTO_CLOSE, Action.MARK_OVERDUE, Action.ESCALATE, Action.OFFER_OMBUDSMAN})
 
 
-def apply_action(report: Report, action: str, actor: Actor, payload: dict, now) -> ReportEvent:
-    """Apply an action to a report already locked by the caller, and append its event."""
-    rule = workflow.rule_for(report.status, action)
+def apply_action(report: Report, action: str, actor: Actor, payload: dict, now, *, expected_version: int | None = None) -> ReportEvent:
+    """Apply an action to a report already locked by the caller, and append its event.
+
+    Checks, in order: the actor may know the report exists (404), the move is in the table
+    (409), the actor plays a role the move allows (403), the report has not moved on since
+    the actor read it (409), then the action's own guards and input (409/422)."""
     roles = actor.roles_on(report)
+    if not roles and actor.user_id is not None and not can_view(actor, report):
+        raise NotFound(_("There is no report with the tracking number “%(n)s”.") % {"n": report.tracking_number})
+    rule = workflow.rule_for(report.status, action)
     usable = [role for role in rule.roles if role in roles]
     if not usable:
-        if actor.user_id is None and not actor.system:
+        if actor.user_id is None and not actor.system and ActorRole.REPORTER in rule.roles and not roles:
             # The tracking number is public; acting as the reporter needs the secret code.
             raise NotAllowed(_("Only the reporter may do this: sign in or give the report's secret code."))
-        if actor.system or can_view(actor, report):
-            raise NotAllowed(_("You may not take the action “%(action)s” on this report.") % {"action": Action(action).label})
-        raise NotFound(_("There is no report with the tracking number “%(n)s”.") % {"n": report.tracking_number})
+        raise NotAllowed(_("You may not take the action “%(action)s” on this report.") % {"action": Action(action).label})
+    if expected_version is not None and report.version != expected_version:
+        raise Conflict(
+            _("The report was changed by someone else (version %(now)d, you had %(had)d). Reload it and try again.")
+            % {"now": report.version, "had": expected_version},
+            code="version_conflict",
+        )
     role = sorted(usable)[0]
     position = roles[role]
     from_status = report.status

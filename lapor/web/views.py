@@ -16,10 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lapor.agencies.models import Agency, Region
 from lapor.core.errors import DomainError, RateLimited
+from lapor.reports.attachments import human_size
 from lapor.core.ratelimit import client_address, hit
 from lapor.reports import selectors, services
 from lapor.reports.actors import Actor
-from lapor.reports.selectors import available_actions, handler_of, report_timeline
+from lapor.reports.selectors import available_actions, handler_of, public_timeline, report_timeline, sees_internal_notes
 from lapor.reports.states import Action, ArchiveReason, RejectReason, ReportType, Status
 from lapor.reports.tokens import normalise_tracking_number
 
@@ -36,7 +37,7 @@ def _submit_context(values=None, error=None):
         "error": error,
         "types": ReportType.choices,
         "provinces": Region.objects.filter(level=Region.Level.PROVINCE).order_by("name"),
-        "max_mb": settings.LAPOR_MAX_ATTACHMENT_BYTES // (1024 * 1024),
+        "max_size": human_size(settings.LAPOR_MAX_ATTACHMENT_BYTES),
         "max_files": settings.LAPOR_MAX_ATTACHMENTS,
     }
 
@@ -91,7 +92,8 @@ def track(request, tracking_number):
         "web/track.html",
         {
             "report": report,
-            "timeline": report_timeline(report, public=True),
+            # A confidential report's notes are part of its content: only its reporter reads them here.
+            "timeline": report_timeline(report, public=True) if is_reporter else public_timeline(report),
             "handler_role": role,
             "handler_agency": agency,
             "is_reporter": is_reporter,
@@ -149,7 +151,8 @@ def officer_report(request, tracking_number):
         "web/officer_report.html",
         {
             "report": report,
-            "timeline": report_timeline(report, public=False),
+            # Its reporter may open this page too, but reads the public notes only.
+            "timeline": report_timeline(report, public=not sees_internal_notes(actor, report)),
             "actions": actions,
             "units": units,
             "agencies": Agency.objects.exclude(kind__in=[Agency.Kind.UNIT, Agency.Kind.NATIONAL_DESK]).filter(is_active=True).order_by("name")

@@ -98,3 +98,17 @@ def test_sweep_works_in_batches(world, submit):
     clock.freeze(at("2026-11-27"))
     assert sla_sweep(batch_size=3).counts["mark_overdue"] == 7
     assert Report.objects.filter(pk__in=[r.pk for r in reports], is_overdue=True).count() == 7
+
+
+def test_finishing_or_pausing_an_overdue_report_clears_its_escalation(world, submit):
+    report, _ = submit()
+    clock.freeze(at("2026-11-27"))
+    sla_sweep()
+    report.refresh_from_db()
+    assert (report.is_overdue, report.escalation_level) == (True, 1)
+    report = act(report, world.national_admin, "request_info", note="Lengkapi alamat.")
+    assert (report.is_overdue, report.escalation_level, report.escalate_at) == (False, 0, None)
+    other, _ = submit()
+    sla_sweep()
+    other = act(other, world.national_admin, "archive", reason="not_actionable")
+    assert (other.is_overdue, other.escalation_level, other.escalate_at) == (False, 0, None)

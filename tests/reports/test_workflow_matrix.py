@@ -1,9 +1,10 @@
 """Every (status, action, role): the transition table decides, and the service obeys it.
 
 For each combination a report is put in the status with data that satisfies the action's
-guards, and the actor plays the role. Expected: success (with the table's target status and
-one new event) iff the table allows the role; IllegalTransition if the table has no such move
-from that status; NotAllowed/NotFound otherwise — and then nothing is written."""
+guards, and the actor plays the role. Expected: NotFound for an official who may not see the
+report; otherwise success (with the table's target status and one new event) iff the table
+allows the role; IllegalTransition if the table has no such move from that status; NotAllowed
+otherwise — and on every refusal nothing is written."""
 
 from datetime import timedelta
 
@@ -16,6 +17,7 @@ from lapor.core import clock
 from lapor.core.errors import IllegalTransition, NotAllowed, NotFound
 from lapor.reports.actors import Actor
 from lapor.reports.models import Report, ReportEvent
+from lapor.reports.selectors import can_view
 from lapor.reports.services import apply_action, get_report_for_update, report_act
 from lapor.reports.states import ActorRole, Status
 from lapor.reports.tokens import reporter_secret_for
@@ -119,11 +121,14 @@ def test_transition(mworld, status, action, role):
             locked = get_report_for_update(report.tracking_number)
             return apply_action(locked, action, actor, dict(PAYLOADS.get(action, {})), clock.now())
 
-    if rule is None:
+    if not can_view(actor, report):  # an official outside the report's scope learns nothing
+        with pytest.raises(NotFound):
+            run()
+    elif rule is None:
         with pytest.raises(IllegalTransition):
             run()
     elif role not in rule.roles:
-        with pytest.raises((NotAllowed, NotFound)):
+        with pytest.raises(NotAllowed):
             run()
     else:
         event = run()

@@ -1,0 +1,8 @@
+"""Reference fixtures (regions, agencies, categories) built by `build.py`; see SOURCES.md."""
+
+from pathlib import Path
+
+FIXTURE_DIR = Path(__file__).resolve().parent
+REGIONS_FILE = FIXTURE_DIR / "regions.csv.gz"
+AGENCIES_FILE = FIXTURE_DIR / "agencies.csv"
+CATEGORIES_FILE = FIXTURE_DIR / "categories.csv"

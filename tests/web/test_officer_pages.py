@@ -1,0 +1,235 @@
+"""The lifecycle walked in the browser: officers sign in, find the report in their queue and post
+the action forms on its page; the guest reporter answers on the track page with the secret code."""
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from lapor.reports.models import Attachment, Report, ReportEvent
+
+from ..api.conftest import MINIMAL_PDF
+from .conftest import Browser, forms_on
+from .test_public_pages import FORM
+
+
+def officer_url(report, action=None):
+    base = f"/petugas/laporan/{report.tracking_number}/"
+    return f"{base}aksi/{action}/" if action else base
+
+
+def messages(page) -> list[str]:
+    return [str(m) for m in page.context["messages"]]
+
+
+def open_from_queue(browser: Browser, report):
+    """The report is listed in the officer's queue; follow its link."""
+    queue = browser.get("/petugas/")
+    assert f'<a href="{officer_url(report)}">{report.formatted_tracking_number}</a>' in queue.content.decode()
+    page = browser.get(officer_url(report))
+    assert page.status_code == 200
+    return page
+
+
+def status_of(report) -> str:
+    return Report.objects.values_list("status", flat=True).get(pk=report.pk)
+
+
+def test_whole_lifecycle_in_the_browser(world, officer_browser, media_root):
+    reporter = Browser()
+    reporter.get("/lapor/")
+    reporter.submit("/lapor/", **FORM)
+    report = Report.objects.get()
+    secret = reporter.html.split('<strong class="secret">')[1].split("<")[0]
+
+    desk = officer_browser(world.national_admin)
+    open_from_queue(desk, report)
+    assert [f["action"] for f in forms_on(desk.html) if "/aksi/" in f["action"]] == [
+        officer_url(report, a) for a in ("archive", "dispose", "reject", "request_info")
+    ]
+    page = desk.submit(officer_url(report, "dispose"), agency="kota-35-78", note="Kewenangan Pemkot.")
+    assert messages(page) == ["Done: verify and dispose to an agency."]
+    assert status_of(report) == "at_agency"
+
+    city = officer_browser(world.city_admin)
+    open_from_queue(city, report)
+    assert city.form(officer_url(report, "forward"))["fields"]["unit"] == ""  # nothing chosen until the admin chooses
+    page = city.submit(officer_url(report, "forward"), unit="kota-35-78-disdik")
+    assert messages(page) == ["Done: forward to a unit."]
+
+    officer = officer_browser(world.education_officer)
+    open_from_queue(officer, report)
+    officer.submit(officer_url(report, "respond"), note="Sedang kami periksa.")
+    assert status_of(report) == "in_process"
+    page = officer.submit(
+        officer_url(report, "follow_up"),
+        files={"attachments": [SimpleUploadedFile("berita-acara.pdf", MINIMAL_PDF, "application/pdf")]},
+        note="Uang dikembalikan kepada orang tua.",
+    )
+    assert messages(page) == ["Done: follow-up."]
+    assert status_of(report) == "followed_up"
+    assert Attachment.objects.get().event.action == "follow_up"
+    assert "berita-acara.pdf" in page.content.decode()
+
+    # The reporter replies on the track page with the secret code from the confirmation page.
+    reporter.get(f"/lacak/{report.tracking_number}/", kode=secret)
+    assert "Uang dikembalikan kepada orang tua." in reporter.html  # the follow-up note is public
+    page = reporter.submit(f"/lacak/{report.tracking_number}/reply/", note="Uang saya belum kembali.")
+    assert page.redirect_chain == [(f"/lacak/{report.tracking_number}/?kode={secret}", 302)]
+    assert messages(page) == ["Thank you. Your response has been recorded."]
+    assert status_of(report) == "in_process"
+
+    officer.get(officer_url(report))
+    officer.submit(officer_url(report, "follow_up"), note="Sudah dikembalikan hari ini, kuitansi terlampir.")
+    reporter.get(f"/lacak/{report.tracking_number}/", kode=secret)
+    page = reporter.submit(f"/lacak/{report.tracking_number}/rate/", rating="5", comment="Terima kasih.")
+    assert messages(page) == ["Thank you. Your response has been recorded."]
+    report.refresh_from_db()
+    assert (report.status, report.rating, report.rating_comment) == ("closed", 5, "Terima kasih.")
+    assert "Rating: 5/5" in page.content.decode()
+    assert list(ReportEvent.objects.filter(report=report).values_list("action", flat=True)) == [
+        "submit", "dispose", "forward", "respond", "follow_up", "reply", "follow_up", "rate"
+    ]
+
+
+def test_request_info_then_supplement_in_the_browser(world, submit, officer_browser):
+    report, secret = submit()
+    desk = officer_browser(world.national_admin)
+    open_from_queue(desk, report)
+    desk.submit(officer_url(report, "request_info"), note="Sebutkan nama sekolahnya.")
+    assert status_of(report) == "needs_info"
+
+    reporter = Browser()
+    reporter.get(f"/lacak/{report.tracking_number}/", kode=secret)
+    assert "Sebutkan nama sekolahnya." in reporter.html
+    assert "Next: your response is awaited." in reporter.html
+    page = reporter.submit(f"/lacak/{report.tracking_number}/supplement/", note="SDN Karang Pilang 1, kelas 1.")
+    assert messages(page) == ["Thank you. Your response has been recorded."]
+    report.refresh_from_db()
+    assert (report.status, report.version) == ("submitted", 3)
+
+
+def test_reporter_form_without_the_secret_changes_nothing(world, submit, unchanged):
+    report, secret = submit()
+    reporter = Browser()
+    reporter.get(f"/lacak/{report.tracking_number}/", kode=secret)
+    form = reporter.form(f"/lacak/{report.tracking_number}/ombudsman_decline/")
+    with unchanged():
+        page = reporter.http.post(form["action"], {**form["fields"], "secret": "bukan-kode"}, follow=True)
+    assert page.redirect_chain == [(f"/lacak/{report.tracking_number}/?kode=bukan-kode", 302)]
+    assert messages(page) == ["Only the reporter may do this: sign in or give the report's secret code."]
+
+
+def test_anonymous_reporters_name_never_reaches_officer_pages(world, submit, officer_browser):
+    world.citizen.full_name = "Budi Santoso"
+    world.citizen.save()
+    anonymous, _ = submit(world.citizen, is_anonymous=True, target_agency_code="kota-35-78")
+    guest, _ = submit(is_anonymous=True, contact_name="Siti Aminah", contact_email="siti@example.id", target_agency_code="kota-35-78")
+    named, _ = submit(world.citizen, target_agency_code="kota-35-78")
+    for user in (world.national_admin, world.city_admin):
+        browser = officer_browser(user)
+        pages = [browser.get("/petugas/").content.decode()]
+        for report in (anonymous, guest):
+            html = browser.get(officer_url(report)).content.decode()
+            assert "<dt>Reporter</dt><dd>anonymous</dd>" in html
+            pages.append(html)
+        for html in pages:
+            for personal in ("Budi", "Santoso", "Siti", "Aminah", "siti@example.id", "warga"):
+                assert personal not in html, (user, personal)
+        # The same reporter's name does show on a report that is not anonymous.
+        assert "<dt>Reporter</dt><dd>Budi Santoso</dd>" in browser.get(officer_url(named)).content.decode()
+
+
+def test_stale_form_shows_the_conflict_and_writes_nothing(world, submit, officer_browser, unchanged):
+    report, _ = submit(target_agency_code="kota-35-78")
+    city = officer_browser(world.city_admin)
+    city.get(officer_url(report))
+    city.submit(officer_url(report, "forward"), unit="kota-35-78-disdik")
+    officer = officer_browser(world.education_officer)
+    officer.get(officer_url(report))
+    stale = officer.form(officer_url(report, "follow_up"))
+    assert stale["fields"]["version"] == "2"
+    # Meanwhile, in another tab, the interim reply moves the report to version 3.
+    officer.submit(officer_url(report, "interim_reply"), note="Perlu pemeriksaan lapangan.", due_date="2026-12-10")
+    with unchanged():
+        page = officer.http.post(stale["action"], {**stale["fields"], "note": "Selesai."}, follow=True)
+    assert messages(page) == ["The report was changed by someone else (version 3, you had 2). Reload it and try again."]
+    assert status_of(report) == "in_process"
+
+
+def test_officer_action_urls_refuse_reporter_and_unknown_actions(world, submit, officer_browser, unchanged):
+    report, _ = submit(target_agency_code="kota-35-78")
+    city = officer_browser(world.city_admin)
+    city.get(officer_url(report))
+    token = city.form(officer_url(report, "forward"))["fields"]["csrfmiddlewaretoken"]
+    with unchanged():
+        for action in ("rate", "auto_close_everything"):
+            assert city.http.post(officer_url(report, action), {"csrfmiddlewaretoken": token, "rating": "5"}).status_code == 404
+        page = city.http.post(officer_url(report, "auto_close"), {"csrfmiddlewaretoken": token}, follow=True)
+    assert messages(page) == ["This action is taken by the system only."]
+
+
+def test_officer_pages_need_sign_in(world, submit, browser):
+    report, _ = submit()
+    for url in ("/petugas/", officer_url(report)):
+        page = browser.http.get(url)
+        assert (page.status_code, page["Location"]) == (302, f"/masuk/?next={url}")
+
+
+def test_officer_of_another_agency_gets_404_for_the_report_page(world, submit, officer_browser):
+    report, _ = submit(target_agency_code="kota-35-78")
+    ministry = officer_browser(world.ministry_admin)
+    assert ministry.get(officer_url(report)).status_code == 404
+    assert report.formatted_tracking_number not in ministry.get("/petugas/").content.decode()
+
+
+# --- attachments ------------------------------------------------------------------------------------
+def _report_with_pdf(submit):
+    report, _ = submit(target_agency_code="kota-35-78", files=[SimpleUploadedFile("kuitansi.pdf", MINIMAL_PDF, "application/pdf")])
+    return report, Attachment.objects.get(report=report)
+
+
+def test_handling_officer_downloads_the_attachment(world, submit, officer_browser):
+    report, attachment = _report_with_pdf(submit)
+    city = officer_browser(world.city_admin)
+    page = open_from_queue(city, report)
+    url = f"/petugas/laporan/{report.tracking_number}/lampiran/{attachment.pk}/"
+    assert f'<a href="{url}">kuitansi.pdf</a>' in page.content.decode()
+    response = city.http.get(url)
+    assert response.status_code == 200
+    assert (response["Content-Type"], response["Content-Disposition"]) == ("application/pdf", 'inline; filename="kuitansi.pdf"')
+    assert b"".join(response.streaming_content) == MINIMAL_PDF
+
+
+def test_attachment_is_404_for_another_agency_and_asks_strangers_to_sign_in(world, submit, officer_browser, browser):
+    report, attachment = _report_with_pdf(submit)
+    url = f"/petugas/laporan/{report.tracking_number}/lampiran/{attachment.pk}/"
+    assert officer_browser(world.ministry_admin).http.get(url).status_code == 404
+    assert officer_browser(world.health_officer).http.get(url).status_code == 404
+    other, _ = submit(target_agency_code="kota-35-78")  # the id of another report's file is not accepted
+    assert officer_browser(world.city_admin).http.get(f"/petugas/laporan/{other.tracking_number}/lampiran/{attachment.pk}/").status_code == 404
+    response = browser.http.get(url)
+    assert (response.status_code, response["Location"]) == (302, f"/masuk/?next={url}")
+
+
+def test_signed_in_reporter_on_the_report_page_sees_no_internal_notes(world, submit, officer_browser):
+    from lapor.reports.actors import Actor
+    from lapor.reports.services import report_act
+
+    report, _ = submit(world.citizen, target_agency_code="kota-35-78")
+    report_act(
+        tracking_number=report.tracking_number, action="forward", actor=Actor.for_user(world.city_admin),
+        payload={"unit": "kota-35-78-disdik", "note": "Internal: prioritaskan."},
+    )
+    citizen = officer_browser(world.citizen)
+    page = citizen.get(officer_url(report))
+    assert page.status_code == 200
+    assert "Internal: prioritaskan." not in page.content.decode()
+    assert "Internal: prioritaskan." in officer_browser(world.city_admin).get(officer_url(report)).content.decode()
+
+
+def test_forward_form_without_a_chosen_unit_writes_nothing(world, submit, officer_browser, unchanged):
+    report, _ = submit(target_agency_code="kota-35-78")
+    city = officer_browser(world.city_admin)
+    city.get(officer_url(report))
+    with unchanged():
+        page = city.submit(officer_url(report, "forward"))  # the select left at "— choose —"
+    assert messages(page) == ["Please choose a unit."]
+    assert status_of(report) == "at_agency"
