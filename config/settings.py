@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "ninja",  # serves the API docs page from its bundled assets instead of a CDN
     "lapor.core",
     "lapor.accounts",
     "lapor.agencies",
