@@ -16,6 +16,6 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "sla-sweep": {
         "task": "lapor.reports.tasks.sla_sweep",
-        "schedule": float(os.environ.get("LAPOR_SWEEP_INTERVAL_SECONDS", "60")),
+        "schedule": float(os.environ.get("LAPOR_SWEEP_INTERVAL_SECONDS") or 60),
     },
 }

@@ -34,7 +34,7 @@ def env_list(name: str, default: str) -> list[str]:
 DEBUG = env_bool("LAPOR_DEBUG", False)
 # A development key is acceptable only when DEBUG is on; production must set its own.
 SECRET_KEY = os.environ.get("LAPOR_SECRET_KEY") or (
-    "dev-insecure-key-change-me" if DEBUG or os.environ.get("LAPOR_ALLOW_DEV_KEY") else None
+    "dev-insecure-key-change-me" if DEBUG or env_bool("LAPOR_ALLOW_DEV_KEY", False) else None
 )
 if not SECRET_KEY:
     raise RuntimeError("LAPOR_SECRET_KEY must be set (or LAPOR_DEBUG=1 for development).")

@@ -174,3 +174,10 @@ class SlaPolicy(models.Model):
         from lapor.agencies.sla import reset_policies
 
         reset_policies()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        from lapor.agencies.sla import reset_policies
+
+        reset_policies()
+        return result

@@ -2,6 +2,8 @@
 reporter's secret (X-Reporter-Secret), or nobody. Session cookies are not accepted here, so
 the API needs no CSRF token and a browser session cannot be ridden by another site."""
 
+from datetime import timedelta
+
 from django.utils.translation import gettext as _
 
 from lapor.accounts.models import ApiToken
@@ -27,7 +29,10 @@ def actor_from_request(request, *, require_user: bool = False) -> Actor:
         if token is None or not token.user.is_active:
             raise Unauthenticated(_("The API token is not valid."))
         user = token.user
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=clock.now())
+        now = clock.now()
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+            # Coarse on purpose: one write per token every few minutes, not one per request.
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     if require_user and user is None:
         raise Unauthenticated(_("Sign in with an API token to use this endpoint."))
     return Actor.for_user(user, reporter_secret=secret)

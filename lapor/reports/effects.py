@@ -257,10 +257,14 @@ def appeal(report, ctx: Context) -> Effect:
     if report.appeal_count >= 1:
         raise IllegalTransition(_("This report has already been appealed once."), code="appeal_used")
     note = _note(ctx, required=True, label=_("Please explain why the follow-up is not satisfactory."))
+    poor_rating = report.rating
     report.appeal_count += 1
     report.closed_at = None
+    # The poor rating stays on the appeal's event; the outcome of the appeal is rated afresh.
+    report.rating = None
+    report.rating_comment = ""
     deadlines.start_stage(report, "agency_verification", ctx.now)
-    return Effect(note, {"rating": report.rating})
+    return Effect(note, {"rating": poor_rating})
 
 
 def dismiss_appeal(report, ctx: Context) -> Effect:

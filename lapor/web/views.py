@@ -61,7 +61,21 @@ def submit(request):
         result = services.report_submit(data=data, actor=actor, files=request.FILES.getlist("attachments"))
     except DomainError as error:
         return render(request, "web/submit.html", _submit_context(data, error), status=error.status if error.status != 409 else 400)
+    if result.reporter_secret:
+        _remember_secret(request, result.report.tracking_number, result.reporter_secret)
     return render(request, "web/submitted.html", {"report": result.report, "secret": result.reporter_secret})
+
+
+def _remember_secret(request, tracking_number: str, secret: str) -> None:
+    """Keep a guest reporter's code in their session, so that it never travels in a URL
+    (URLs end up in access logs, browser history and Referer headers)."""
+    secrets_by_report = request.session.get("reporter_secrets", {})
+    secrets_by_report[tracking_number] = secret
+    request.session["reporter_secrets"] = secrets_by_report
+
+
+def _remembered_secret(request, tracking_number: str) -> str | None:
+    return request.session.get("reporter_secrets", {}).get(tracking_number)
 
 
 def regions(request):
@@ -78,12 +92,19 @@ def track_lookup(request):
     return render(request, "web/track_lookup.html")
 
 
+@require_http_methods(["GET", "POST"])
 def track(request, tracking_number):
     report = selectors.report_by_tracking_number(tracking_number)
     if report is None:
         return render(request, "web/track_lookup.html", {"not_found": tracking_number[:12]}, status=404)
-    secret = request.POST.get("secret") or request.GET.get("kode") or ""
-    actor = Actor.for_user(request.user, reporter_secret=secret or None)
+    if request.method == "POST":  # the reporter enters their code
+        code = (request.POST.get("kode") or "").strip()
+        if Actor(reporter_secret=code).is_reporter_of(report):
+            _remember_secret(request, report.tracking_number, code)
+            return redirect("web:track", tracking_number=report.tracking_number)
+        messages.error(request, _("This code does not match the report."))
+    secret = _remembered_secret(request, report.tracking_number)
+    actor = Actor.for_user(request.user, reporter_secret=secret)
     is_reporter = actor.is_reporter_of(report)
     reporter_actions = [a for a in available_actions(actor, report) if a in REPORTER_ACTIONS] if is_reporter else []
     role, agency = handler_of(report)
@@ -97,7 +118,6 @@ def track(request, tracking_number):
             "handler_role": role,
             "handler_agency": agency,
             "is_reporter": is_reporter,
-            "secret": secret if is_reporter else "",
             "reporter_actions": reporter_actions,
             "show_content": is_reporter or not report.is_confidential,
         },
@@ -108,7 +128,8 @@ def track(request, tracking_number):
 def reporter_action(request, tracking_number, action):
     if action not in REPORTER_ACTIONS:
         raise Http404
-    secret = request.POST.get("secret") or None
+    number = normalise_tracking_number(tracking_number)
+    secret = _remembered_secret(request, number)
     actor = Actor.for_user(request.user, reporter_secret=secret)
     payload = request.POST.dict()
     try:
@@ -117,8 +138,7 @@ def reporter_action(request, tracking_number, action):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Thank you. Your response has been recorded."))
-    url = redirect("web:track", tracking_number=normalise_tracking_number(tracking_number)).url
-    return redirect(f"{url}?kode={secret}" if secret else url)
+    return redirect("web:track", tracking_number=number)
 
 
 # --- officers -------------------------------------------------------------------------------------

@@ -139,6 +139,12 @@ def test_poor_rating_opens_one_appeal(world, submit):
     assert (report.status, report.closed_at) == (Status.APPEALED, None)
     report = act(report, world.city_admin, "forward", unit="kota-35-78-disdik")
     report = act(report, world.education_officer, "follow_up", note="Kepala sekolah diganti.")
+    report = act(report, reporter, "rate", rating=2)  # the appeal's outcome is rated afresh
+    assert (report.status, report.rating) == (Status.CLOSED, 2)
+    assert report.events.get(action="appeal").data == {"rating": 1}
+    with pytest.raises(IllegalTransition) as exc:  # one appeal only
+        act(report, reporter, "appeal", note="Masih belum puas.")
+    assert exc.value.code == "appeal_used"
     with pytest.raises(IllegalTransition):  # already rated
         act(report, reporter, "rate", rating=4)
 

@@ -94,6 +94,14 @@ class Browser:
         self.page = self.http.post(action, data, follow=True)
         return self.page
 
+    def enter_code(self, tracking_number: str, secret: str):
+        """Open the track page and give the reporter's code in its form (the code is kept in the
+        session, never put in a URL)."""
+        self.get(f"/lacak/{tracking_number}/")
+        if not [f for f in forms_on(self.html) if f["action"] == f"/lacak/{tracking_number}/"]:
+            return self.page  # this session already gave the code (e.g. it submitted the report)
+        return self.submit(f"/lacak/{tracking_number}/", kode=secret)
+
     def login(self, user):
         self.get("/masuk/")
         page = self.submit("/masuk/", username=user.username, password="pass-" + user.username)

@@ -69,16 +69,16 @@ def test_whole_lifecycle_in_the_browser(world, officer_browser, media_root):
     assert "berita-acara.pdf" in page.content.decode()
 
     # The reporter replies on the track page with the secret code from the confirmation page.
-    reporter.get(f"/lacak/{report.tracking_number}/", kode=secret)
+    reporter.enter_code(report.tracking_number, secret)
     assert "Uang dikembalikan kepada orang tua." in reporter.html  # the follow-up note is public
     page = reporter.submit(f"/lacak/{report.tracking_number}/reply/", note="Uang saya belum kembali.")
-    assert page.redirect_chain == [(f"/lacak/{report.tracking_number}/?kode={secret}", 302)]
+    assert page.redirect_chain == [(f"/lacak/{report.tracking_number}/", 302)]
     assert messages(page) == ["Thank you. Your response has been recorded."]
     assert status_of(report) == "in_process"
 
     officer.get(officer_url(report))
     officer.submit(officer_url(report, "follow_up"), note="Sudah dikembalikan hari ini, kuitansi terlampir.")
-    reporter.get(f"/lacak/{report.tracking_number}/", kode=secret)
+    reporter.enter_code(report.tracking_number, secret)
     page = reporter.submit(f"/lacak/{report.tracking_number}/rate/", rating="5", comment="Terima kasih.")
     assert messages(page) == ["Thank you. Your response has been recorded."]
     report.refresh_from_db()
@@ -97,7 +97,7 @@ def test_request_info_then_supplement_in_the_browser(world, submit, officer_brow
     assert status_of(report) == "needs_info"
 
     reporter = Browser()
-    reporter.get(f"/lacak/{report.tracking_number}/", kode=secret)
+    reporter.enter_code(report.tracking_number, secret)
     assert "Sebutkan nama sekolahnya." in reporter.html
     assert "Next: your response is awaited." in reporter.html
     page = reporter.submit(f"/lacak/{report.tracking_number}/supplement/", note="SDN Karang Pilang 1, kelas 1.")
@@ -109,12 +109,18 @@ def test_request_info_then_supplement_in_the_browser(world, submit, officer_brow
 def test_reporter_form_without_the_secret_changes_nothing(world, submit, unchanged):
     report, secret = submit()
     reporter = Browser()
-    reporter.get(f"/lacak/{report.tracking_number}/", kode=secret)
+    reporter.enter_code(report.tracking_number, secret)
     form = reporter.form(f"/lacak/{report.tracking_number}/ombudsman_decline/")
+    stranger = Browser()  # same form, but a session that never gave the code
+    stranger.get(f"/lacak/{report.tracking_number}/")
+    csrf = forms_on(stranger.html)[-1]["fields"]["csrfmiddlewaretoken"]
     with unchanged():
-        page = reporter.http.post(form["action"], {**form["fields"], "secret": "bukan-kode"}, follow=True)
-    assert page.redirect_chain == [(f"/lacak/{report.tracking_number}/?kode=bukan-kode", 302)]
-    assert messages(page) == ["Only the reporter may do this: sign in or give the report's secret code."]
+        page = stranger.http.post(form["action"], {**form["fields"], "csrfmiddlewaretoken": csrf}, follow=True)
+        assert page.redirect_chain == [(f"/lacak/{report.tracking_number}/", 302)]
+        assert messages(page) == ["Only the reporter may do this: sign in or give the report's secret code."]
+        page = stranger.enter_code(report.tracking_number, "bukan-kode")
+        assert messages(page) == ["This code does not match the report."]
+        assert f"/lacak/{report.tracking_number}/reply/" not in page.content.decode()
 
 
 def test_anonymous_reporters_name_never_reaches_officer_pages(world, submit, officer_browser):

@@ -58,7 +58,7 @@ def test_good_form_shows_tracking_number_and_secret(browser, media_root):
     assert f'<strong class="tracking">{report.formatted_tracking_number}</strong>' in html
     secret = reporter_secret_for(report.tracking_number)
     assert f'<strong class="secret">{secret}</strong>' in html
-    assert f'href="/lacak/{report.tracking_number}/?kode={secret}"' in html
+    assert f'href="/lacak/{report.tracking_number}/"' in html and "kode=" not in html
     assert "The report will be checked by 26 November 2026 at the latest." in html
     assert [a.original_name for a in Attachment.objects.all()] == ["foto.png"] and len(stored_files(media_root)) == 1
 
@@ -125,7 +125,7 @@ def test_track_page_hides_confidential_content_and_the_reporter(browser, submit)
     for hidden in (GOOD_REPORT["title"], GOOD_REPORT["description"], "Siti", "siti@example.id", secret):
         assert hidden not in html
     # With the secret code the reporter sees their own report.
-    html = browser.get(f"/lacak/{report.tracking_number}/", kode=secret).content.decode()
+    html = browser.enter_code(report.tracking_number, secret).content.decode()
     assert GOOD_REPORT["title"] in html
 
 
@@ -139,5 +139,5 @@ def test_public_track_page_of_a_confidential_report_shows_no_notes(browser, worl
     report_act(tracking_number=report.tracking_number, action="supplement", actor=Actor(reporter_secret=secret), payload={"note": "SDN Karang Pilang 1."})
     html = browser.get(f"/lacak/{report.tracking_number}/").content.decode()
     assert "Sebutkan nama sekolah." not in html and "SDN Karang Pilang 1." not in html
-    html = browser.get(f"/lacak/{report.tracking_number}/", kode=secret).content.decode()
+    html = browser.enter_code(report.tracking_number, secret).content.decode()
     assert "Sebutkan nama sekolah." in html and "SDN Karang Pilang 1." in html
