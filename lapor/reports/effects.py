@@ -277,7 +277,8 @@ def dismiss_appeal(report, ctx: Context) -> Effect:
 def auto_close(report, ctx: Context) -> Effect:
     report.closed_at = ctx.now
     deadlines.stop_clock(report)
-    return Effect(_("Closed automatically: no reply from the reporter within the time allowed."))
+    # No stored note: the timeline words the event from its action, in the reader's language.
+    return Effect("")
 
 
 def mark_overdue(report, ctx: Context) -> Effect:
@@ -295,7 +296,7 @@ def escalate(report, ctx: Context) -> Effect:
 
 def offer_ombudsman(report, ctx: Context) -> Effect:
     report.ombudsman_offered_at = ctx.now
-    return Effect(_("This report has been unresolved for 60 days. You may ask for it to be transferred to the Ombudsman."))
+    return Effect("")
 
 
 def ombudsman_consent(report, ctx: Context) -> Effect:
