@@ -18,4 +18,8 @@ app.conf.beat_schedule = {
         "task": "lapor.reports.tasks.sla_sweep",
         "schedule": float(os.environ.get("LAPOR_SWEEP_INTERVAL_SECONDS") or 60),
     },
+    "purge-idempotency-records": {
+        "task": "lapor.reports.tasks.purge_idempotency_records",
+        "schedule": 3600.0,
+    },
 }

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lapor.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -153,7 +154,10 @@ STORAGES = {
 # Uploads larger than this are rejected with 413 before the view runs out of memory.
 LAPOR_MAX_ATTACHMENT_BYTES = env_int("LAPOR_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 LAPOR_MAX_ATTACHMENTS = env_int("LAPOR_MAX_ATTACHMENTS", 5)
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("LAPOR_MAX_REQUEST_BYTES", 60 * 1024 * 1024)
+# A request whose declared body is larger is refused with 413 before it is read (files included;
+# Django's own DATA_UPLOAD_MAX_MEMORY_SIZE does not count uploaded files).
+LAPOR_MAX_REQUEST_BYTES = env_int("LAPOR_MAX_REQUEST_BYTES", 60 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = LAPOR_MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Background work --------------------------------------------------------------------
@@ -165,6 +169,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 LAPOR_SWEEP_INTERVAL_SECONDS = env_int("LAPOR_SWEEP_INTERVAL_SECONDS", 60)
 LAPOR_SWEEP_BATCH_SIZE = env_int("LAPOR_SWEEP_BATCH_SIZE", 500)
+# How long a submission's Idempotency-Key is remembered (hours); older records are purged hourly.
+LAPOR_IDEMPOTENCY_HOURS = env_int("LAPOR_IDEMPOTENCY_HOURS", 24)
 
 # --- Cache (rate limits, calendar) ---------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -52,8 +54,8 @@ def report_submit(*, data: dict, actor: Actor, files=(), idempotency_key: str | 
         if replay is not None:
             return replay
     try:
-        with transaction.atomic():
-            report = _create(clean, actor, checked)
+        with _files_removed_on_error() as stored, transaction.atomic():
+            report = _create(clean, actor, checked, stored)
             if idempotency_key is not None:
                 IdempotencyRecord.objects.create(
                     scope=scope,
@@ -87,7 +89,7 @@ def _replay(scope: str, key: str, request_hash: str, actor: Actor) -> Submitted 
     return Submitted(report, None if actor.user_id else reporter_secret_for(report.tracking_number), replayed=True)
 
 
-def _create(clean, actor: Actor, checked: list[CheckedFile]) -> Report:
+def _create(clean, actor: Actor, checked: list[CheckedFile], stored: list[str]) -> Report:
     now = clock.now()
     report = Report(
         reporter=actor.user if actor.user_id else None,
@@ -143,13 +145,26 @@ def _create(clean, actor: Actor, checked: list[CheckedFile]) -> Report:
         data={"channel": report.channel, "target_agency": clean.target_agency.code if clean.target_agency else None},
         created_at=now,
     )
-    _store_attachments(report, event, checked, now)
+    _store_attachments(report, event, checked, now, stored)
     return report
 
 
-def _store_attachments(report, event, checked: list[CheckedFile], now) -> None:
+@contextmanager
+def _files_removed_on_error():
+    """Files are written to storage inside the transaction; if the transaction does not commit,
+    remove them again so that a refused or failed request leaves nothing behind."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+
+
+def _store_attachments(report, event, checked: list[CheckedFile], now, stored: list[str]) -> None:
     for item in checked:
-        Attachment.objects.create(
+        attachment = Attachment.objects.create(
             report=report,
             event=event,
             file=item.as_django_file(),
@@ -159,6 +174,7 @@ def _store_attachments(report, event, checked: list[CheckedFile], now) -> None:
             sha256=item.sha256,
             created_at=now,
         )
+        stored.append(attachment.file.name)
 
 
 def get_report_for_update(tracking_number: str) -> Report:
@@ -193,10 +209,10 @@ def report_act(
     if action not in EFFECTS:
         raise IllegalTransition(_("Unknown action “%(action)s”.") % {"action": str(action)[:40]}, code="unknown_action")
     checked = check_uploads(files)
-    with transaction.atomic():
+    with _files_removed_on_error() as stored, transaction.atomic():
         report = get_report_for_update(tracking_number)
         event = apply_action(report, action, actor, payload or {}, clock.now(), expected_version=expected_version)
-        _store_attachments(report, event, checked, event.created_at)
+        _store_attachments(report, event, checked, event.created_at, stored)
     return report
 
 

@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .housekeeping import purge_idempotency_records as run_purge_idempotency_records
 from .sweep import sla_sweep as run_sla_sweep
 
 
@@ -9,3 +10,8 @@ from .sweep import sla_sweep as run_sla_sweep
 def sla_sweep() -> dict:
     result = run_sla_sweep()
     return {str(action): count for action, count in result.counts.items()}
+
+
+@shared_task(name="lapor.reports.tasks.purge_idempotency_records", acks_late=True)
+def purge_idempotency_records() -> int:
+    return run_purge_idempotency_records()

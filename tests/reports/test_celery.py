@@ -49,6 +49,8 @@ def test_the_beat_schedule_names_a_registered_task():
 
     entry = app.conf.beat_schedule["sla-sweep"]
     assert entry["task"] == "lapor.reports.tasks.sla_sweep" and entry["task"] in app.tasks
+    purge = app.conf.beat_schedule["purge-idempotency-records"]
+    assert purge["task"] in app.tasks and purge["schedule"] == 3600.0
 
 
 def test_beat_sends_the_sweep_through_redis_and_a_worker_runs_it(world, submit, celery_app, tmp_path):

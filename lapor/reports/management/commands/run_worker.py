@@ -8,11 +8,14 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from lapor.reports.housekeeping import purge_idempotency_records
 from lapor.reports.sweep import sla_sweep
+
+HOUSEKEEPING_SECONDS = 3600
 
 
 class Command(BaseCommand):
-    help = "Run the SLA sweep every LAPOR_SWEEP_INTERVAL_SECONDS until stopped (embedded mode)."
+    help = "Run the SLA sweep every LAPOR_SWEEP_INTERVAL_SECONDS, and hourly housekeeping, until stopped (embedded mode)."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run one sweep and exit.")
@@ -27,8 +30,12 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, request_stop)
         signal.signal(signal.SIGINT, request_stop)
+        last_housekeeping = None
         while not stop["now"]:
             started = time.monotonic()
+            if last_housekeeping is None or started - last_housekeeping >= HOUSEKEEPING_SECONDS:
+                purge_idempotency_records()
+                last_housekeeping = started
             result = sla_sweep()
             if result.total or once:
                 self.stdout.write(f"sweep: {', '.join(f'{k}={v}' for k, v in result.counts.items())}")

@@ -1,0 +1,25 @@
+"""Refuse oversized requests before reading them."""
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+
+
+class RequestSizeLimitMiddleware:
+    """413 when the declared body exceeds LAPOR_MAX_REQUEST_BYTES, so that an upload far over
+    the limits is not streamed to disk first. (Per-file limits are checked in attachments.py.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.LAPOR_MAX_REQUEST_BYTES:
+            message = _("The request is too large.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message, "code": "too_large", "field": None}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

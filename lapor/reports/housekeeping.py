@@ -1,0 +1,17 @@
+"""Periodic clean-up that is not part of a report's lifecycle."""
+
+from datetime import timedelta
+
+from django.conf import settings
+
+from lapor.core import clock
+
+from .models import IdempotencyRecord
+
+
+def purge_idempotency_records(*, now=None) -> int:
+    """Forget Idempotency-Keys older than LAPOR_IDEMPOTENCY_HOURS (default 24): a client retries
+    within minutes, and the report itself is never touched."""
+    cutoff = (now or clock.now()) - timedelta(hours=settings.LAPOR_IDEMPOTENCY_HOURS)
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
