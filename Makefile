@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements/base.txt requirements/dev.txt | sha1sum | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: run test venv messages migrate clean
+.PHONY: run test venv messages chromium migrate clean
 
 venv: $(STAMP)
 
@@ -21,10 +21,14 @@ messages: $(STAMP)
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
 	@for po in locale/*/LC_MESSAGES/django.po; do [ -f "$$po" ] && msgfmt --check -o "$${po%.po}.mo" "$$po"; done; true
 
+# The browser tests (tests/browser) drive Debian's Chromium through Playwright; never `playwright install`.
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
 run: $(STAMP) messages
 	bash bin/run
 
-test: $(STAMP) messages
+test: $(STAMP) messages chromium
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 clean:

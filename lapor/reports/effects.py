@@ -338,3 +338,21 @@ EFFECTS = {
     Action.OMBUDSMAN_CONSENT: ombudsman_consent,
     Action.OMBUDSMAN_DECLINE: ombudsman_decline,
 }
+
+
+def guard_open(report, action: str) -> bool:
+    """Whether the action's data guard lets it through now (so pages offer only what will work).
+    The effect functions above remain the authority; this mirrors their refusals."""
+    if action == Action.NOT_OUR_AUTHORITY:
+        return report.transfer_count < MAX_TRANSFERS
+    if action == Action.INTERIM_REPLY:
+        return report.interim_count < MAX_INTERIM_REPLIES
+    if action == Action.RATE:
+        return report.rating is None
+    if action == Action.APPEAL:
+        return report.rating is not None and report.rating <= POOR_RATING and report.appeal_count < 1
+    if action == Action.OMBUDSMAN_CONSENT:
+        return report.ombudsman_offered_at is not None
+    if action == Action.OMBUDSMAN_DECLINE:
+        return report.ombudsman_offered_at is not None and report.ombudsman_declined_at is None
+    return True

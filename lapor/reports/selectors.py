@@ -108,11 +108,15 @@ def handler_of(report: Report) -> tuple[str, object | None]:
 
 
 def available_actions(actor, report: Report) -> list[str]:
-    """Actions this actor may take on this report now (data guards are checked on submit)."""
+    """Actions this actor may take on this report now: allowed by the table for their role and
+    not refused by the action's data guard."""
+    from .effects import guard_open
     from .services import SYSTEM_ONLY
     from .workflow import actions_for
 
-    return sorted(a for a in actions_for(report.status, set(actor.roles_on(report))) if a not in SYSTEM_ONLY)
+    return sorted(
+        a for a in actions_for(report.status, set(actor.roles_on(report))) if a not in SYSTEM_ONLY and guard_open(report, a)
+    )
 
 
 def sees_internal_notes(actor, report: Report) -> bool:

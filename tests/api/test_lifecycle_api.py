@@ -22,7 +22,7 @@ def test_whole_lifecycle_through_the_api(api, world):
 
     r = api.act(tn, "request-info", {"note": "Sebutkan nama sekolah."}, user=desk)
     assert (r["status"], r["stage"], r["due_at"], r["version"]) == ("needs_info", "desk_verification", None, 2)
-    assert api.get(f"/reports/{tn}", secret=secret).json()["actions"] == ["ombudsman_consent", "ombudsman_decline", "supplement"]
+    assert api.get(f"/reports/{tn}", secret=secret).json()["actions"] == ["supplement"]  # no Ombudsman choice before the offer
     r = api.act(tn, "supplement", {"note": "SDN Karang Pilang 1."}, secret=secret)
     assert (r["status"], r["due_at"]) == ("submitted", "2026-11-26T16:59:59Z")
 

@@ -182,3 +182,21 @@ def test_deadlines_use_the_agency_time_zone(world, submit):
     assert report.stage_due_at == end_of("2026-11-26", wit)
     report = act(report, world.papua_admin, "forward", unit="kota-91-71-disdik")
     assert report.stage_due_at == end_of("2026-11-30", wit)
+
+
+def test_offered_actions_follow_the_data_guards(world, submit):
+    from lapor.reports.selectors import available_actions
+
+    report, secret = submit(target_agency_code="kota-35-78")
+    reporter = Actor(reporter_secret=secret)
+    assert available_actions(reporter, report) == []  # no Ombudsman choice before the offer
+    act(report, world.city_admin, "forward", unit="kota-35-78-disdik")
+    report = act(report, world.education_officer, "follow_up", note="Selesai.")
+    assert available_actions(reporter, report) == ["rate", "reply"]
+    report = act(report, reporter, "rate", rating=5)
+    assert available_actions(reporter, report) == []  # rated well: neither rate nor appeal
+    other, secret2 = submit(target_agency_code="kota-35-78")
+    act(other, world.city_admin, "forward", unit="kota-35-78-disdik")
+    act(other, world.education_officer, "follow_up", note="Selesai.")
+    other = act(other, Actor(reporter_secret=secret2), "rate", rating=1)
+    assert available_actions(Actor(reporter_secret=secret2), other) == ["appeal"]

@@ -107,10 +107,15 @@ def test_request_info_then_supplement_in_the_browser(world, submit, officer_brow
 
 
 def test_reporter_form_without_the_secret_changes_nothing(world, submit, unchanged):
+    from lapor.reports.actors import Actor
+    from lapor.reports.services import report_act
+
     report, secret = submit()
+    report_act(tracking_number=report.tracking_number, action="request_info", actor=Actor.for_user(world.national_admin), payload={"note": "Lengkapi."})
     reporter = Browser()
     reporter.enter_code(report.tracking_number, secret)
-    form = reporter.form(f"/lacak/{report.tracking_number}/ombudsman_decline/")
+    form = reporter.form(f"/lacak/{report.tracking_number}/supplement/")
+    form["fields"]["note"] = "Tambahan dari orang lain."
     stranger = Browser()  # same form, but a session that never gave the code
     stranger.get(f"/lacak/{report.tracking_number}/")
     csrf = forms_on(stranger.html)[-1]["fields"]["csrfmiddlewaretoken"]

@@ -1,0 +1,67 @@
+"""Real-browser tests: Playwright's sync API drives Debian's Chromium (/usr/bin/chromium, which
+`make test` installs with apt-get when it is missing; never `playwright install`) against
+pytest-django's live server, which runs in this process (so the frozen clock holds there too)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, sync_playwright
+
+from ..api.conftest import _empty_cache, media_root  # noqa: F401  (shared fixtures)
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """One headless Chromium for the module; each actor gets a context of their own."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium package")
+    # The sync API keeps an asyncio loop registered on this thread, so Django would take every ORM
+    # call the test makes (fixtures, database assertions) for one made from async code. Nothing
+    # here is async: allow it while the browser is up, and only then.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def new_context(chromium, live_server):
+    """`new_context(english=True)`: a fresh browser profile (cookies, session) for one actor,
+    closed at the end of the test."""
+    contexts: list[BrowserContext] = []
+
+    def _new(*, english: bool = True) -> BrowserContext:
+        context = chromium.new_context(
+            base_url=live_server.url,
+            extra_http_headers={"Accept-Language": "en"} if english else {},
+            locale="en-US" if english else "id-ID",
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield _new
+    for context in contexts:
+        context.close()
