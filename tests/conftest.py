@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from lapor.accounts.models import Position, Role, User
-from lapor.agencies import sla
+from lapor.agencies import lookups, sla
 from lapor.agencies.models import Agency, Category, Region
 from lapor.core import clock, workdays
 from lapor.reports.actors import Actor
@@ -25,10 +25,12 @@ def _fresh_state():
     clock.freeze(MONDAY_9AM)
     sla.reset_policies()
     workdays.reset_calendar()
+    lookups.reset()
     yield
     clock.freeze(None)
     sla.reset_policies()
     workdays.reset_calendar()
+    lookups.reset()
 
 
 @dataclass

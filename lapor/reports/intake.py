@@ -15,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from lapor.agencies.models import Agency, Category, Region
+from lapor.agencies import lookups
+from lapor.agencies.lookups import CategoryInfo
+from lapor.agencies.models import Agency
 from lapor.core import clock
 from lapor.core.errors import InvalidInput
 
@@ -35,11 +37,11 @@ class CleanSubmission:
     title: str
     description: str
     event_date: date | None
-    region: Region
+    region_code: str
     address: str
     latitude: Decimal | None
     longitude: Decimal | None
-    category: Category | None
+    category: CategoryInfo | None
     target_agency: Agency | None
     is_anonymous: bool
     is_confidential: bool
@@ -55,7 +57,7 @@ class CleanSubmission:
             "title": self.title,
             "description": self.description,
             "event_date": self.event_date.isoformat() if self.event_date else None,
-            "region": self.region.code,
+            "region": self.region_code,
             "address": self.address,
             "lat": str(self.latitude) if self.latitude is not None else None,
             "lon": str(self.longitude) if self.longitude is not None else None,
@@ -138,8 +140,7 @@ def clean_submission(data: dict) -> CleanSubmission:
     region_code = _text(data, "region_code")
     if not region_code:
         raise InvalidInput(_("Please choose where it happened (at least the province)."), field="region_code")
-    region = Region.objects.filter(code=region_code).first()
-    if region is None:
+    if not lookups.region_exists(region_code):
         raise InvalidInput(_("There is no region with the code “%(code)s”.") % {"code": region_code[:20]}, field="region_code")
 
     address = _text(data, "address")
@@ -155,7 +156,7 @@ def clean_submission(data: dict) -> CleanSubmission:
     category = None
     category_code = _text(data, "category_code")
     if category_code:
-        category = Category.objects.filter(code=category_code).first()
+        category = lookups.category_by_code(category_code)
         today = clock.now().astimezone(ZoneInfo("Asia/Jakarta")).date()
         if category is None or not category.is_active_on(today):
             raise InvalidInput(_("There is no active category with the code “%(code)s”.") % {"code": category_code[:60]}, field="category_code")
@@ -189,7 +190,7 @@ def clean_submission(data: dict) -> CleanSubmission:
         title=title,
         description=description,
         event_date=event_date,
-        region=region,
+        region_code=region_code,
         address=address,
         latitude=latitude,
         longitude=longitude,
