@@ -127,7 +127,7 @@ def list_reports(request, status: str | None = None, overdue: bool | None = None
             qs = qs.filter(is_overdue=overdue)
     count = qs.count()
     rows = qs[(page - 1) * page_size : page * page_size]
-    return {"count": count, "page": page, "page_size": page_size, "results": [summary_dict(r) for r in rows]}
+    return {"count": count, "page": page, "page_size": page_size, "results": [summary_dict(actor, r) for r in rows]}
 
 
 @router.get("/reports/{tracking_number}", response={200: s.ReportDetailOut, **ERRORS}, summary="Get one report (officers and its reporter)")
@@ -136,7 +136,7 @@ def get_report(request, tracking_number: str):
     report = selectors.report_by_tracking_number(tracking_number)
     if report is None or not selectors.can_view(actor, report):
         raise NotFound(_("There is no report with the tracking number “%(n)s”.") % {"n": tracking_number[:12]})
-    return detail_dict(report, selectors.available_actions(actor, report), internal_notes=selectors.sees_internal_notes(actor, report))
+    return detail_dict(actor, report, selectors.available_actions(actor, report))
 
 
 # One endpoint per lifecycle action: (path, action, input schema, who).
@@ -169,7 +169,7 @@ def _action_view(action: str, schema):
             tracking_number=tracking_number, action=action, actor=actor, payload=data, expected_version=expected_version
         )
         report = selectors.report_by_tracking_number(report.tracking_number)
-        return detail_dict(report, selectors.available_actions(actor, report), internal_notes=selectors.sees_internal_notes(actor, report))
+        return detail_dict(actor, report, selectors.available_actions(actor, report))
 
     view.__name__ = f"action_{action}"
     # With `from __future__ import annotations` the hints are strings ("schema"), which ninja

@@ -81,7 +81,7 @@ class TrackOut(Schema):
 class ReportOut(Schema):
     tracking_number: str
     type: str
-    title: str
+    title: str | None = Field(description="Null when the report is confidential and the caller may not read it.")
     status: str
     status_label: str
     stage: str
@@ -97,19 +97,19 @@ class ReportOut(Schema):
 
 
 class ReportDetailOut(ReportOut):
-    description: str
+    description: str | None
     event_date: date | None
-    address: str
+    address: str | None
     latitude: float | None
     longitude: float | None
     is_anonymous: bool
     is_confidential: bool
     channel: str
-    reporter_name: str | None = Field(description="Hidden (null) when the report is anonymous.")
+    reporter_name: str | None = Field(description="Null when the report is anonymous or the caller may not see identities.")
     transfer_count: int
     suggested_agency: str | None
     rating: int | None
-    rating_comment: str
+    rating_comment: str | None
     attachments: list[dict]
     actions: list[str] = Field(description="Actions the caller may take now.")
     events: list[EventOut]

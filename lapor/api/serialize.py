@@ -1,6 +1,8 @@
 """Turn reports and events into API dicts. Privacy rules are applied here once, for every endpoint."""
 
-from lapor.reports.selectors import handler_of, public_timeline, report_timeline
+from lapor.reports import policy
+from lapor.reports.actors import Actor
+from lapor.reports.selectors import handler_of, timeline_for
 from lapor.reports.states import Action, Status
 
 
@@ -20,8 +22,11 @@ def event_dict(event) -> dict:
 
 
 def track_dict(report) -> dict:
+    """The public view by tracking number: never the reporter's identity; no content and no
+    notes when the report is confidential."""
+    public = Actor()
     role, agency = handler_of(report)
-    hidden = report.is_confidential
+    content = policy.can_read_content(public, report)
     return {
         "tracking_number": report.tracking_number,
         "type": report.type,
@@ -32,21 +37,21 @@ def track_dict(report) -> dict:
         "due_at": report.stage_due_at,
         "is_overdue": report.is_overdue,
         "submitted_at": report.submitted_at,
-        "title": None if hidden else report.title,
-        "description": None if hidden else report.description,
+        "title": report.title if content else None,
+        "description": report.description if content else None,
         "category": str(report.category) if report.category_id else None,
         "region": report.region.name,
         "rating": report.rating,
         "ombudsman_offered": report.ombudsman_offered_at is not None,
-        "timeline": [event_dict(e) for e in public_timeline(report)],
+        "timeline": [event_dict(e) for e in timeline_for(public, report)],
     }
 
 
-def summary_dict(report) -> dict:
+def summary_dict(actor, report) -> dict:
     return {
         "tracking_number": report.tracking_number,
         "type": report.type,
-        "title": report.title,
+        "title": report.title if policy.can_read_content(actor, report) else None,
         "status": report.status,
         "status_label": str(Status(report.status).label),
         "stage": report.stage,
@@ -62,36 +67,39 @@ def summary_dict(report) -> dict:
     }
 
 
-def reporter_name(report) -> str | None:
-    """Never for an anonymous report (issue #3 adds the audited reveal for the national desk)."""
-    if report.is_anonymous:
+def reporter_name(actor, report) -> str | None:
+    """Only to those the policy lets see the identity; never for an anonymous report."""
+    if not policy.can_see_identity(actor, report):
         return None
     if report.reporter_id:
         return report.reporter.display_name()
     return report.contact_name or None
 
 
-def detail_dict(report, actions: list[str], *, internal_notes: bool) -> dict:
-    data = summary_dict(report)
+def detail_dict(actor, report, actions: list[str]) -> dict:
+    content = policy.can_read_content(actor, report)
+    data = summary_dict(actor, report)
     data.update(
-        description=report.description,
+        description=report.description if content else None,
         event_date=report.event_date,
-        address=report.address,
-        latitude=float(report.latitude) if report.latitude is not None else None,
-        longitude=float(report.longitude) if report.longitude is not None else None,
+        address=report.address if content else None,
+        latitude=float(report.latitude) if content and report.latitude is not None else None,
+        longitude=float(report.longitude) if content and report.longitude is not None else None,
         is_anonymous=report.is_anonymous,
         is_confidential=report.is_confidential,
         channel=report.channel,
-        reporter_name=reporter_name(report),
+        reporter_name=reporter_name(actor, report),
         transfer_count=report.transfer_count,
         suggested_agency=report.suggested_agency.code if report.suggested_agency_id else None,
         rating=report.rating,
-        rating_comment=report.rating_comment,
+        rating_comment=report.rating_comment if content else None,
         attachments=[
             {"name": a.original_name, "content_type": a.content_type, "size": a.size, "event_seq": a.event.seq if a.event_id else None}
             for a in report.attachments.select_related("event")
-        ],
+        ]
+        if content
+        else [],
         actions=actions,
-        events=[event_dict(e) for e in report_timeline(report, public=not internal_notes)],
+        events=[event_dict(e) for e in timeline_for(actor, report)],
     )
     return data

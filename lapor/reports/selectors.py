@@ -1,51 +1,32 @@
 """Reads of reports. Everything that lists reports for a person goes through
-`reports_visible_to`, so nothing leaks by forgetting a filter.
-
-This is the lifecycle's working scope (desk, agency, unit, reporter). The full access policy
-for supervisors, auditors, KSP and the Ombudsman builds on it (issue #3)."""
+`reports_visible_to`, and everything that shows one through `can_view` and `timeline_for`, so
+nothing leaks by forgetting a filter. What each role may see is decided in `policy.py`."""
 
 from __future__ import annotations
-
-import dataclasses
 
 from django.db.models import Q, QuerySet
 
 from lapor.accounts.models import Role
-from lapor.agencies.models import Agency
 
+from . import policy
 from .models import Report, ReportEvent
 
 
-def _agency_and_units(agency_ids: set[int]) -> set[int]:
-    """The agencies and all their nested units (a unit tree is shallow: a few levels)."""
-    found = set(agency_ids)
-    frontier = set(agency_ids)
-    while frontier:
-        frontier = set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
-        found |= frontier
-    return found
-
-
 def reports_visible_to(actor) -> QuerySet[Report]:
-    if actor.system or actor.has_role(Role.NATIONAL_ADMIN):
+    """The reports this actor may know of: their own, and those the policy's VIEW scopes cover."""
+    grants = policy.grants(actor, policy.Permission.VIEW)
+    if grants.all:
         return Report.objects.all()
-    condition = Q(pk__in=[])
+    condition = grants.q()
+    if condition is None:
+        condition = Q(pk__in=[])
     if actor.user_id:
         condition |= Q(reporter_id=actor.user_id)
-    admin_agencies = {p.agency_id for p in actor.positions_with(Role.AGENCY_ADMIN)}
-    if admin_agencies:
-        condition |= Q(agency_id__in=admin_agencies)
-        condition |= Q(unit_id__in=_agency_and_units(admin_agencies))
-    liaison_units = {p.agency_id for p in actor.positions_with(Role.LIAISON_OFFICER)}
-    if liaison_units:
-        condition |= Q(unit_id__in=liaison_units)
     return Report.objects.filter(condition)
 
 
 def can_view(actor, report: Report) -> bool:
-    if actor.system or actor.has_role(Role.NATIONAL_ADMIN) or actor.is_reporter_of(report):
-        return True
-    return reports_visible_to(actor).filter(pk=report.pk).exists()
+    return policy.allows(actor, policy.Permission.VIEW, report)
 
 
 def report_queue(actor, *, status: str | None = None, overdue: bool | None = None) -> QuerySet[Report]:
@@ -80,16 +61,6 @@ def report_by_tracking_number(number: str) -> Report | None:
     )
 
 
-def report_timeline(report: Report, *, public: bool) -> list[ReportEvent]:
-    """Events in order. `public` hides internal notes (events still show, notes do not)."""
-    events = list(report.events.select_related("actor_agency").order_by("seq"))
-    if public:
-        for event in events:
-            if not event.note_public:
-                event.note = ""
-    return events
-
-
 def handler_of(report: Report) -> tuple[str, object | None]:
     """Who handles the report next, in words for the citizen: (role, agency)."""
     from .states import Status
@@ -119,22 +90,14 @@ def available_actions(actor, report: Report) -> list[str]:
     )
 
 
-def sees_internal_notes(actor, report: Report) -> bool:
-    """Officials who may see the report read every note; its reporter (signed in or with the
-    secret) reads only the public ones, like everybody else."""
-    if actor.system or actor.has_role(Role.NATIONAL_ADMIN):
-        return True
-    if not actor.positions:
-        return False
-    as_official = dataclasses.replace(actor, user=None, reporter_secret=None)
-    return reports_visible_to(as_official).filter(pk=report.pk).exists()
-
-
-def public_timeline(report: Report) -> list[ReportEvent]:
-    """The timeline anybody may read: internal notes hidden, and every note hidden when the
-    report is confidential (the notes discuss its content)."""
-    events = report_timeline(report, public=True)
-    if report.is_confidential:
-        for event in events:
+def timeline_for(actor, report: Report) -> list[ReportEvent]:
+    """The timeline as this actor may read it: every note for officials who may read internal
+    notes; public notes for the reporter and the public; no notes at all for whoever may not read
+    a confidential report's content (the notes discuss it)."""
+    events = list(report.events.select_related("actor_agency").order_by("seq"))
+    content = policy.can_read_content(actor, report)
+    internal = content and policy.allows(actor, policy.Permission.READ_INTERNAL_NOTES, report)
+    for event in events:
+        if not content or (not event.note_public and not internal):
             event.note = ""
     return events

@@ -20,7 +20,8 @@ from lapor.reports.attachments import human_size
 from lapor.core.ratelimit import client_address, hit
 from lapor.reports import selectors, services
 from lapor.reports.actors import Actor
-from lapor.reports.selectors import available_actions, handler_of, public_timeline, report_timeline, sees_internal_notes
+from lapor.reports import policy
+from lapor.reports.selectors import available_actions, handler_of, timeline_for
 from lapor.reports.states import Action, ArchiveReason, RejectReason, ReportType, Status
 from lapor.reports.tokens import normalise_tracking_number
 
@@ -113,13 +114,12 @@ def track(request, tracking_number):
         "web/track.html",
         {
             "report": report,
-            # A confidential report's notes are part of its content: only its reporter reads them here.
-            "timeline": report_timeline(report, public=True) if is_reporter else public_timeline(report),
+            "timeline": timeline_for(actor, report),
             "handler_role": role,
             "handler_agency": agency,
             "is_reporter": is_reporter,
             "reporter_actions": reporter_actions,
-            "show_content": is_reporter or not report.is_confidential,
+            "show_content": policy.can_read_content(actor, report),
         },
     )
 
@@ -171,8 +171,9 @@ def officer_report(request, tracking_number):
         "web/officer_report.html",
         {
             "report": report,
-            # Its reporter may open this page too, but reads the public notes only.
-            "timeline": report_timeline(report, public=not sees_internal_notes(actor, report)),
+            "timeline": timeline_for(actor, report),
+            "show_content": policy.can_read_content(actor, report),
+            "show_identity": policy.can_see_identity(actor, report),
             "actions": actions,
             "units": units,
             "agencies": Agency.objects.exclude(kind__in=[Agency.Kind.UNIT, Agency.Kind.NATIONAL_DESK]).filter(is_active=True).order_by("name")
@@ -180,7 +181,7 @@ def officer_report(request, tracking_number):
             else [],
             "reject_reasons": RejectReason.choices,
             "archive_reasons": ArchiveReason.choices,
-            "attachments": report.attachments.all(),
+            "attachments": report.attachments.all() if policy.can_read_content(actor, report) else [],
         },
     )
 
@@ -220,6 +221,6 @@ def officer_attachment(request, tracking_number, attachment_id):
     if report is None or not selectors.can_view(actor, report):
         raise Http404
     attachment = report.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
+    if attachment is None or not policy.can_read_content(actor, report):
         raise Http404
     return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.original_name)
