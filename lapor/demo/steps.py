@@ -18,7 +18,7 @@ from lapor.core import workdays
 from lapor.reports.actors import Actor
 from lapor.reports.effects import MAX_TRANSFERS
 from lapor.reports.models import Report
-from lapor.reports.states import TERMINAL, Action as A, Status as S
+from lapor.reports.states import TERMINAL, Action as A
 
 from .accounts import DemoAccounts
 from .catalog import Office

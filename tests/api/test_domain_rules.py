@@ -1,7 +1,6 @@
 """Domain rules seen through the API: the messages and refusals a client gets at the edges
 (found by writing the API tests; each was a bug once)."""
 
-import pytest
 
 from lapor.reports.models import Report, ReportEvent
 

@@ -3,7 +3,6 @@ idempotent retries and the anonymous rate limit."""
 
 import time
 
-import pytest
 from django.core.cache import cache
 
 from lapor.reports.models import IdempotencyRecord, Report, ReportEvent

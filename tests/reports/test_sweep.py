@@ -2,7 +2,6 @@
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
 
 from lapor.agencies.models import SlaPolicy
 from lapor.core import clock

@@ -94,7 +94,7 @@ def test_bad_form_rerenders_with_the_message_and_writes_nothing(browser, setting
     assert page.status_code == status
     assert page.templates[0].name == "web/submit.html"
     html = page.content.decode()
-    assert f'<div class="error-summary" role="alert"' in html
+    assert '<div class="error-summary" role="alert"' in html
     assert f'<a href="#f-{field}">{message}' in html
     # What the reporter typed is kept.
     assert 'value="Siti Aminah"' in html
