@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "lapor.accounts",
     "lapor.agencies",
     "lapor.reports",
+    "lapor.audit",
     "lapor.web",
 ]
 

@@ -14,7 +14,7 @@ from ninja.files import UploadedFile
 
 from lapor.core.errors import DomainError, NotFound, RateLimited
 from lapor.core.ratelimit import client_address, hit
-from lapor.reports import selectors, services
+from lapor.reports import privacy, selectors, services
 from lapor.reports.states import Action
 
 from . import schemas as s
@@ -136,7 +136,16 @@ def get_report(request, tracking_number: str):
     report = selectors.report_by_tracking_number(tracking_number)
     if report is None or not selectors.can_view(actor, report):
         raise NotFound(_("There is no report with the tracking number “%(n)s”.") % {"n": tracking_number[:12]})
+    privacy.note_content_read(actor, report, channel="api")
     return detail_dict(actor, report, selectors.available_actions(actor, report))
+
+
+@router.post("/reports/{tracking_number}/reveal-identity", response={200: s.RevealOut, **ERRORS}, summary="Reveal an anonymous reporter's identity (national admin; audited)")
+def reveal_identity(request, tracking_number: str, payload: s.RevealIn):
+    """Only the national desk, only for an anonymous report, only with a reason. Every reveal is
+    recorded in the audit log with the reason."""
+    actor = actor_from_request(request, require_user=True)
+    return privacy.report_reveal_identity(tracking_number=tracking_number, actor=actor, reason=payload.reason, channel="api")
 
 
 # One endpoint per lifecycle action: (path, action, input schema, who).
@@ -169,6 +178,7 @@ def _action_view(action: str, schema):
             tracking_number=tracking_number, action=action, actor=actor, payload=data, expected_version=expected_version
         )
         report = selectors.report_by_tracking_number(report.tracking_number)
+        privacy.note_content_read(actor, report, channel="api")
         return detail_dict(actor, report, selectors.available_actions(actor, report))
 
     view.__name__ = f"action_{action}"

@@ -160,3 +160,14 @@ class SupplementIn(ActionIn):
 class RateIn(ActionIn):
     rating: int = Field(ge=1, le=5)
     comment: str = ""
+
+
+class RevealIn(Schema):
+    reason: str = Field(description="Why the identity is needed to verify the report (at least 10 characters); audited.")
+
+
+class RevealOut(Schema):
+    name: str | None
+    email: str | None
+    phone: str | None
+    account: str | None

@@ -28,6 +28,7 @@ class Permission(StrEnum):
     READ_CONFIDENTIAL = "read_confidential"  # the title, description and notes of a confidential report
     READ_INTERNAL_NOTES = "read_internal_notes"  # notes officials write for each other (dispositions, forwards)
     SEE_IDENTITY = "see_identity"  # name and contact of a reporter who is not anonymous
+    REVEAL_IDENTITY = "reveal_identity"  # an anonymous reporter's identity, with a reason, audited
 
 
 class Scope(StrEnum):
@@ -46,6 +47,8 @@ POLICY: dict[tuple[str, str], str] = {
     (Role.NATIONAL_ADMIN, P.READ_CONFIDENTIAL): S.ALL,
     (Role.NATIONAL_ADMIN, P.READ_INTERNAL_NOTES): S.ALL,
     (Role.NATIONAL_ADMIN, P.SEE_IDENTITY): S.ALL,
+    # Only to verify a report (e.g. a suspected fake), giving a reason; see privacy.py.
+    (Role.NATIONAL_ADMIN, P.REVEAL_IDENTITY): S.ALL,
     # The agency chain handling a report: its admin and the unit's liaison officer.
     (Role.AGENCY_ADMIN, P.VIEW): S.AGENCY_TREE,
     (Role.AGENCY_ADMIN, P.READ_CONFIDENTIAL): S.AGENCY_TREE,

@@ -20,7 +20,7 @@ from lapor.reports.attachments import human_size
 from lapor.core.ratelimit import client_address, hit
 from lapor.reports import selectors, services
 from lapor.reports.actors import Actor
-from lapor.reports import policy
+from lapor.reports import policy, privacy
 from lapor.reports.selectors import available_actions, handler_of, timeline_for
 from lapor.reports.states import Action, ArchiveReason, RejectReason, ReportType, Status
 from lapor.reports.tokens import normalise_tracking_number
@@ -157,11 +157,21 @@ def queue(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def officer_report(request, tracking_number):
     actor = Actor.for_user(request.user)
     report = selectors.report_by_tracking_number(tracking_number)
     if report is None or not selectors.can_view(actor, report):
         raise Http404
+    revealed = None
+    if request.method == "POST":  # the national desk reveals an anonymous reporter, with a reason
+        try:
+            revealed = privacy.report_reveal_identity(
+                tracking_number=report.tracking_number, actor=actor, reason=request.POST.get("reason", ""), channel="web"
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+    privacy.note_content_read(actor, report, channel="web")
     actions = [a for a in available_actions(actor, report) if a not in REPORTER_ACTIONS]
     units = []
     if Action.FORWARD in actions and report.agency_id:
@@ -174,6 +184,8 @@ def officer_report(request, tracking_number):
             "timeline": timeline_for(actor, report),
             "show_content": policy.can_read_content(actor, report),
             "show_identity": policy.can_see_identity(actor, report),
+            "revealed": revealed,
+            "may_reveal": report.is_anonymous and policy.allows(actor, policy.Permission.REVEAL_IDENTITY, report),
             "actions": actions,
             "units": units,
             "agencies": Agency.objects.exclude(kind__in=[Agency.Kind.UNIT, Agency.Kind.NATIONAL_DESK]).filter(is_active=True).order_by("name")

@@ -1,0 +1,37 @@
+"""The audit log: append-only records of sensitive reads and of changes outside the report
+lifecycle. (Lifecycle transitions are audited by ReportEvent, which is append-only too.)"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEntry(models.Model):
+    """Who did or saw what, when, and why."""
+
+    class Kind(models.TextChoices):
+        IDENTITY_REVEAL = "identity_reveal", _("identity of an anonymous reporter revealed")
+        CONFIDENTIAL_READ = "confidential_read", _("confidential report read")
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_position = models.ForeignKey("accounts.Position", null=True, on_delete=models.PROTECT, related_name="+")
+    report = models.ForeignKey("reports.Report", null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    # Where it happened (e.g. "api", "web"), never the revealed data itself.
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["kind", "at"]), models.Index(fields=["report", "at"])]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("audit entries are immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("audit entries are immutable")
