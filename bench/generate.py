@@ -1,0 +1,1029 @@
+#!/usr/bin/env python
+"""Load N realistic reports with their full event history, fast.
+
+    .venv/bin/python bench/generate.py --reports 100000 [--database-url postgres://postgres@127.0.0.1:5432/lapor_bench]
+
+Each report is submitted at a random moment of the last 365 days (weekday/office-hour weighted)
+and then lives its life through the app's own transition table (lapor/reports/workflow.TABLE)
+and effect functions (lapor/reports/effects.EFFECTS, with deadlines from lapor/reports/deadlines):
+the desk disposes, asks for information or rejects, agencies forward or say "not our authority",
+units respond, post interim replies and follow-ups, reporters reply, rate and appeal; and the SLA
+sweep's moves (mark_overdue, escalate, offer_ombudsman, auto_close) happen when their due time
+passes, up to now. So statuses, due times, counters and milestones are what the app would have
+written, and every event sequence is legal (seq 1..version).
+
+PostgreSQL: rows are written with COPY (psycopg 3 `cursor.copy`), ids reserved from the tables'
+sequences, in batches (one transaction each), by --jobs processes. SQLite (no DATABASE_URL):
+bulk_create. Reference data: `manage.py load_reference` when the project has it, else a minimal
+slice created here. Officials' positions (and their users, with unusable passwords) and a pool of
+citizen accounts are created for the agencies used.
+
+Texts come from templates in bench/benchlib.py. With --corpus PATH (e.g.
+/work/shared/data/complaints/surabaya_2022.csv) descriptions are read from that file at run time
+(its rows are never copied into the repository).
+
+Prints reports/s and events/s, table sizes (pg_total_relation_size), the machine; saves
+bench/results/generate-<date>.json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import random
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import benchlib
+
+benchlib.use_venv()
+
+# --- the world the simulation runs in (loaded once, before any fork) -----------------------------
+
+OFFICIAL_KINDS_EXCLUDED = {"unit", "national_desk", "ombudsman", "ksp", "coordinating_ministry"}
+
+
+class World:
+    def __init__(self, rng: random.Random, max_agencies: int):
+
+        from lapor.agencies.models import Agency, Category, Region
+
+        agencies = list(Agency.objects.filter(is_active=True))
+        self.by_id = {a.pk: a for a in agencies}
+        self.by_code = {a.code: a for a in agencies}
+        for a in agencies:  # link parents in memory: top_agency and is_within walk them without queries
+            a.parent = self.by_id.get(a.parent_id) if a.parent_id else None
+        desk = [a for a in agencies if a.kind == "national_desk"]
+        if not desk:
+            desk = [Agency.objects.create(code="national-desk", name="Admin Nasional SP4N-LAPOR!", kind="national_desk")]
+            self.by_id[desk[0].pk] = desk[0]
+            self.by_code[desk[0].code] = desk[0]
+        self.desk = desk[0]
+        units_by_top: dict[int, list] = {}
+        for a in agencies:
+            if a.kind == "unit" and a.parent_id:
+                units_by_top.setdefault(a.top_agency.pk, []).append(a)
+        tops = [a for a in agencies if a.kind not in OFFICIAL_KINDS_EXCLUDED]
+        with_units = [a for a in tops if a.pk in units_by_top]
+        without = [a for a in tops if a.pk not in units_by_top]
+        rng.shuffle(with_units)
+        rng.shuffle(without)
+        self.tops = (with_units + without)[:max_agencies]
+        if not self.tops:
+            raise SystemExit("no agencies to send reports to: load reference data first")
+        self.units_by_top = {a.pk: units_by_top.get(a.pk) or [a] for a in self.tops}
+        # How slowly each agency works: most within the deadlines, some late, a few "connected on paper only".
+        self.slowness = {a.pk: (rng.uniform(8, 25) if rng.random() < 0.12 else math.exp(rng.gauss(0, 0.6))) for a in self.tops}
+        self.local = [a for a in self.tops if a.region_id]
+        self.national = [a for a in self.tops if not a.region_id]
+
+        # Regions: prefer villages, then districts, regencies; indexed by code prefix for local agencies.
+        rows = list(Region.objects.values_list("code", "level"))
+        levels = {"village": [], "district": [], "regency": [], "province": []}
+        for code, level in rows:
+            levels.setdefault(level, []).append(code)
+        self.region_codes = levels["village"] or levels["district"] or levels["regency"] or levels["province"]
+        self.region_codes_all = sorted(code for code, _ in rows)
+        self._under_cache: dict[str, list[str]] = {}
+
+        today = benchlib.today_jakarta()
+        cats = [c for c in Category.objects.all() if c.is_active_on(today)]
+        parents = {c.parent_id for c in cats if c.parent_id}
+        self.categories = [c for c in cats if c.pk not in parents] or cats
+
+    def regions_under(self, code: str) -> list[str]:
+        if code not in self._under_cache:
+            import bisect
+
+            lo = bisect.bisect_left(self.region_codes_all, code)
+            hits = []
+            for c in self.region_codes_all[lo:]:
+                if not c.startswith(code):
+                    break
+                hits.append(c)
+            deepest = max((c.count(".") for c in hits), default=0)
+            self._under_cache[code] = [c for c in hits if c.count(".") == deepest] or [code]
+        return self._under_cache[code]
+
+    def ensure_people(self, citizens: int) -> None:
+        """An active position with a holder for the desk, each agency's admin and each unit's
+        liaison officer; and a pool of citizen accounts. Reuses what exists."""
+        from lapor.accounts.models import Position, Role, User
+
+        wanted = [(self.desk, Role.NATIONAL_ADMIN)]
+        for top in self.tops:
+            wanted.append((top, Role.AGENCY_ADMIN))
+            for unit in self.units_by_top[top.pk]:  # the agency itself when it has no units
+                wanted.append((unit, Role.LIAISON_OFFICER))
+        existing = {}
+        for p in Position.objects.filter(is_active=True, holder__isnull=False).select_related("holder"):
+            existing.setdefault((p.agency_id, p.role), p)
+        missing = [(a, role) for a, role in wanted if (a.pk, role) not in existing]
+        if missing:
+            names = [f"bench-{role}-{a.pk}"[:150] for a, role in missing]
+            have = {u.username: u for u in User.objects.filter(username__in=names)}
+            User.objects.bulk_create([User(username=n, password="!bench", full_name=n) for n in names if n not in have])
+            have = {u.username: u for u in User.objects.filter(username__in=names)}
+            Position.objects.bulk_create(
+                [
+                    Position(role=role, agency=a, title=f"{role.label} {a}"[:150], holder=have[n])
+                    for (a, role), n in zip(missing, names)
+                ]
+            )
+            for p in Position.objects.filter(is_active=True, holder__isnull=False).select_related("holder"):
+                existing.setdefault((p.agency_id, p.role), p)
+        self.positions = {}
+        for (agency_id, role), p in existing.items():
+            p.agency = self.by_id.get(agency_id, p.agency)
+            self.positions[(agency_id, role)] = p
+        names = [f"bench-warga-{i}" for i in range(citizens)]
+        have = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+        User.objects.bulk_create([User(username=n, password="!bench", full_name=n) for n in names if n not in have])
+        self.citizens = list(User.objects.filter(username__in=names))
+
+
+# --- one report's life ------------------------------------------------------------------------
+# Plain objects stand in for Report and ReportEvent during the simulation (a Django model
+# instance costs ~20 us to build, and a report has ~6.5 events): they carry the same attribute
+# names (field attnames, plus the foreign-key objects the effects read and set), start from the
+# model fields' defaults, and become COPY rows (or model instances for bulk_create on SQLite).
+
+_REPORT_DEFAULTS: dict = {}
+_EVENT_DEFAULTS: dict = {}
+
+
+def _defaults(model) -> dict:
+    out = {}
+    for f in model._meta.concrete_fields:
+        out[f.attname] = f.get_default() if not f.primary_key else None
+    return out
+
+
+def _fk_property(name: str):
+    attname = name + "_id"
+    private = "_" + name
+
+    def get(self):
+        return self.__dict__.get(private)
+
+    def set_(self, obj):
+        self.__dict__[private] = obj
+        self.__dict__[attname] = obj.pk if obj is not None else None
+
+    return property(get, set_)
+
+
+class SimReport:
+    """What the effects and deadlines read and write on a Report, without the ORM."""
+
+    agency = _fk_property("agency")
+    unit = _fk_property("unit")
+    suggested_agency = _fk_property("suggested_agency")
+    duplicate_of = _fk_property("duplicate_of")
+    target_agency = _fk_property("target_agency")
+    category = _fk_property("category")
+    reporter = _fk_property("reporter")
+
+    def __init__(self, **kwargs):
+        self.__dict__.update(_REPORT_DEFAULTS)
+        for k, v in kwargs.items():
+            setattr(self, k, v)
+
+    @property
+    def pk(self):
+        return self.id
+
+
+class SimEvent:
+    __slots__ = (
+        "action",
+        "actor",
+        "actor_agency",
+        "actor_position",
+        "actor_role",
+        "created_at",
+        "data",
+        "from_status",
+        "id",
+        "note",
+        "note_public",
+        "report",
+        "seq",
+        "to_status",
+    )
+
+    def __init__(
+        self,
+        report,
+        seq,
+        action,
+        from_status,
+        to_status,
+        actor,
+        actor_role,
+        note_public,
+        data,
+        created_at,
+        actor_position=None,
+        actor_agency=None,
+        note="",
+    ):
+        self.id = None
+        self.report, self.seq, self.action, self.from_status, self.to_status = report, seq, action, from_status, to_status
+        self.actor, self.actor_role, self.actor_position, self.actor_agency = actor, actor_role, actor_position, actor_agency
+        self.note, self.note_public, self.data, self.created_at = note, note_public, data, created_at
+
+    def values(self) -> dict:
+        return {
+            "id": self.id,
+            "report_id": self.report.id,
+            "seq": self.seq,
+            "action": self.action,
+            "from_status": self.from_status,
+            "to_status": self.to_status,
+            "actor_id": self.actor.pk if self.actor is not None else None,
+            "actor_role": self.actor_role,
+            "actor_position_id": self.actor_position.pk if self.actor_position is not None else None,
+            "actor_agency_id": self.actor_agency.pk if self.actor_agency is not None else None,
+            "note": self.note,
+            "note_public": self.note_public,
+            "data": self.data,
+            "created_at": self.created_at,
+        }
+
+
+RATINGS = [5] * 35 + [4] * 25 + [3] * 15 + [2] * 12 + [1] * 13
+CHANNELS = (
+    ["web"] * 45 + ["mobile"] * 25 + ["sms"] * 8 + ["whatsapp"] * 10 + ["email"] * 3 + ["integration"] * 5 + ["counter"] * 4
+)
+TYPES = ["complaint"] * 80 + ["aspiration"] * 12 + ["information"] * 8
+NOTES = {
+    "request_info": [
+        "Mohon lengkapi lokasi kejadian (nama jalan/kelurahan) dan waktu kejadian.",
+        "Mohon lampirkan foto atau bukti pendukung.",
+    ],
+    "supplement": ["Lokasi tepatnya di depan nomor 12, kejadian pukul 08.00 pagi.", "Sudah saya lampirkan foto kondisi terbaru."],
+    "not_our_authority": [
+        "Objek laporan merupakan kewenangan instansi lain.",
+        "Jalan tersebut berstatus jalan nasional, bukan kewenangan kami.",
+    ],
+    "respond": [
+        "Laporan sudah kami terima dan sedang kami koordinasikan dengan petugas lapangan.",
+        "Terima kasih, tim kami akan melakukan pengecekan.",
+    ],
+    "follow_up": [
+        "Petugas telah melakukan perbaikan pada tanggal yang dijadwalkan. Mohon konfirmasi.",
+        "Sudah dilakukan pembinaan kepada petugas yang bersangkutan dan pungutan telah dihentikan.",
+        "Nama pelapor telah didaftarkan ulang dan bantuan akan disalurkan pada tahap berikutnya.",
+    ],
+    "interim_reply": [
+        "Penanganan memerlukan anggaran perubahan; perbaikan dijadwalkan ulang.",
+        "Masih menunggu hasil pemeriksaan lapangan.",
+    ],
+    "reply": ["Sampai hari ini kondisinya belum berubah.", "Perbaikan hanya sebagian, lubang di sisi lain belum ditutup."],
+    "appeal": ["Tindak lanjut tidak sesuai dengan kondisi di lapangan.", "Masalah yang sama terulang lagi minggu ini."],
+    "dismiss_appeal": ["Hasil pemeriksaan ulang menunjukkan penanganan sudah sesuai standar."],
+    "rate": ["Terima kasih, sudah ditangani dengan baik.", "Cukup lama prosesnya.", ""],
+}
+START_STATUSES = {"submitted", "at_agency"}
+
+
+def hours(rng, median, sigma=0.9):
+    return timedelta(hours=median * math.exp(sigma * rng.gauss(0, 1)))
+
+
+def office_time(t: datetime, rng) -> datetime:
+    """Move a moment to the next weekday office hour in WIB (officials act 08:00-16:00)."""
+    local = t + timedelta(hours=7)
+    for _ in range(10):
+        if local.weekday() < 5 and 8 <= local.hour < 16:
+            break
+        if local.weekday() >= 5 or local.hour >= 16:
+            local = (local + timedelta(days=1)).replace(hour=8, minute=0, second=0)
+        else:
+            local = local.replace(hour=8, minute=0, second=0)
+        local += timedelta(minutes=rng.randint(0, 300))
+    return local - timedelta(hours=7)
+
+
+def submit_time(rng, now: datetime) -> datetime:
+    while True:
+        t = now - timedelta(seconds=rng.uniform(0, 365 * 86400))
+        local = t + timedelta(hours=7)
+        weight = (0.55 if local.weekday() >= 5 else 1.0) * (0.15 if local.hour < 6 else 1.0) * (0.5 if local.hour >= 22 else 1.0)
+        if rng.random() < weight:
+            return t
+
+
+class Simulator:
+    def __init__(self, world: World, rng: random.Random, now: datetime, corpus=None):
+        from lapor.reports import deadlines, effects, workflow
+        from lapor.reports.models import Report, ReportEvent
+        from lapor.reports.states import ACTIVE
+        from lapor.reports.sweep import OVERDUE_STATUSES
+
+        self.w, self.rng, self.now, self.corpus = world, rng, now, corpus
+        self.deadlines, self.effects, self.workflow = deadlines, effects, workflow
+        self.Report, self.ReportEvent = SimReport, SimEvent
+        if not _REPORT_DEFAULTS:
+            _REPORT_DEFAULTS.update(_defaults(Report))
+            _EVENT_DEFAULTS.update(_defaults(ReportEvent))
+        self.OVERDUE, self.ACTIVE = set(OVERDUE_STATUSES), set(ACTIVE)
+        self.numbers: set[str] = set()
+        self.counts: dict[str, int] = {}
+
+    # the report as services._create builds it
+    def new_report(self):
+        from lapor.reports.tokens import new_tracking_number
+
+        rng, w = self.rng, self.w
+        t0 = submit_time(rng, self.now)
+        key, title, description, event_day = benchlib.report_text(rng, t0)
+        if self.corpus:
+            title, description = rng.choice(self.corpus)
+        intended = rng.choice(w.local) if (w.local and (not w.national or rng.random() < 0.7)) else rng.choice(w.national)
+        region = rng.choice(w.regions_under(intended.region_id)) if intended.region_id else rng.choice(w.region_codes)
+        category = benchlib.match_category(w.categories, key, rng)
+        target = intended if rng.random() < 0.25 else None
+        reporter = rng.choice(w.citizens) if w.citizens and rng.random() < 0.35 else None
+        with_coords = rng.random() < 0.3
+        person = benchlib.contact(rng) if reporter is None else {"contact_name": "", "contact_email": "", "contact_phone": ""}
+        number = new_tracking_number()
+        while number in self.numbers:
+            number = new_tracking_number()
+        self.numbers.add(number)
+        r = self.Report(
+            tracking_number=number,
+            reporter=reporter,
+            type=rng.choice(TYPES),
+            title=title,
+            description=description,
+            event_date=event_day if rng.random() < 0.8 else None,
+            region_id=region,
+            address=f"Jl. {rng.choice(['Merdeka', 'Sudirman', 'Diponegoro', 'Ahmad Yani', 'Gajah Mada', 'Pahlawan'])} No. {rng.randint(1, 200)}"
+            if rng.random() < 0.6
+            else "",
+            latitude=Decimal(f"{rng.uniform(-8.8, 3.6):.6f}") if with_coords else None,
+            longitude=Decimal(f"{rng.uniform(95.3, 140.7):.6f}") if with_coords else None,
+            category=category,
+            target_agency=target,
+            is_anonymous=rng.random() < 0.15,
+            is_confidential=rng.random() < 0.1,
+            channel=rng.choice(CHANNELS),
+            submitted_at=t0,
+            updated_at=t0,
+            version=1,
+            **person,
+        )
+        if target is not None:
+            r.status = "at_agency"
+            r.agency = target
+            self.deadlines.start_stage(r, "agency_verification", t0)
+        else:
+            r.status = "submitted"
+            self.deadlines.start_stage(r, "desk_verification", t0)
+        self.deadlines.start_ombudsman_clock(r, t0)
+        r._intended = intended
+        ev = self.ReportEvent(
+            report=r,
+            seq=1,
+            action="submit",
+            from_status="",
+            to_status=r.status,
+            actor=reporter,
+            actor_role="reporter",
+            note_public=True,
+            data={"channel": r.channel, "target_agency": target.code if target else None},
+            created_at=t0,
+        )
+        return r, [ev]
+
+    def actor_for(self, r, role):
+        """(user, position) acting in this role on the report."""
+        if role == "reporter":
+            return r.reporter, None
+        if role == "system":
+            return None, None
+        holder = {"national_admin": self.w.desk, "agency_admin": r.agency, "liaison_officer": r.unit}[role]
+        pos = self.w.positions.get((holder.pk, role)) if holder is not None else None
+        return (pos.holder if pos else None), pos
+
+    def apply(self, r, events, action, role, payload, now):
+        """services.apply_action without the database: rule, effect, status, version, event."""
+        from lapor.reports.effects import Context
+
+        rule = self.workflow.rule_for(r.status, action)
+        if role not in rule.roles:
+            raise RuntimeError(f"{role} may not {action} from {r.status}")
+        from_status = r.status
+        effect = self.effects.EFFECTS[action](r, Context(now=now, role=role, payload=payload))
+        r.status = rule.target or r.status
+        r.version += 1
+        r.updated_at = now
+        user, pos = self.actor_for(r, role)
+        events.append(
+            self.ReportEvent(
+                report=r,
+                seq=r.version,
+                action=action,
+                from_status=from_status,
+                to_status=r.status,
+                actor=user,
+                actor_role=role,
+                actor_position=pos,
+                actor_agency=pos.agency if pos is not None else None,
+                note=effect.note,
+                note_public=rule.note_public,
+                data=effect.data,
+                created_at=now,
+            )
+        )
+        self.counts[action] = self.counts.get(action, 0) + 1
+
+    def sweep_due(self, r):
+        """The earliest SLA-sweep move due for this report, in the sweep's step order."""
+        cands = []
+        if r.status == "followed_up" and r.stage_due_at:
+            cands.append((r.stage_due_at, 0, "auto_close"))
+        if r.status in self.OVERDUE and r.stage_due_at and not r.is_overdue:
+            cands.append((r.stage_due_at, 1, "mark_overdue"))
+        if r.status in self.OVERDUE and r.escalation_level == 1 and r.escalate_at:
+            cands.append((r.escalate_at, 2, "escalate"))
+        if r.status in self.ACTIVE and r.ombudsman_due_at and r.ombudsman_offered_at is None:
+            cands.append((r.ombudsman_due_at, 3, "offer_ombudsman"))
+        return min(cands) if cands else None
+
+    def plan(self, r, t):
+        """The next human move: list of (weight, action, role, payload) and when it happens."""
+        rng, w, s = self.rng, self.w, r.status
+        note = lambda a: rng.choice(NOTES[a])
+        opts = []
+        if (
+            r.ombudsman_offered_at
+            and r.ombudsman_declined_at is None
+            and s in self.ACTIVE
+            and not getattr(r, "_omb_asked", False)
+        ):
+            r._omb_asked = True
+            choice = rng.random()
+            if choice < 0.35:
+                return [(1, "ombudsman_consent", "reporter", {"note": "Saya setuju dialihkan ke Ombudsman."})], t + hours(rng, 48)
+            if choice < 0.65:
+                return [(1, "ombudsman_decline", "reporter", {})], t + hours(rng, 48)
+        if s in ("submitted", "returned"):
+            target = r.suggested_agency or (r._intended if rng.random() < 0.85 else rng.choice(w.tops))
+            opts = [
+                (80, "dispose", "national_admin", {"agency": target.code}),
+                (7, "reject", "national_admin", {"reason": rng.choice(["not_public_service", "spam", "abusive", "in_court"])}),
+                (5, "archive", "national_admin", {"reason": rng.choice(["not_actionable", "resolved_elsewhere"])}),
+            ]
+            if s == "submitted" and r.paused_days_left is None and not getattr(r, "_asked", False):
+                opts.append((8, "request_info", "national_admin", {"note": note("request_info")}))
+            when = office_time(t + hours(rng, 20), rng)
+        elif s == "needs_info":
+            r._asked = True
+            if rng.random() < 0.75:
+                desc = r.description + " " + rng.choice(NOTES["supplement"]) if rng.random() < 0.5 else ""
+                opts = [(1, "supplement", "reporter", {"note": note("supplement"), "description": desc})]
+                when = t + hours(rng, 40)
+            else:
+                opts = [
+                    (
+                        1,
+                        "reject",
+                        "national_admin",
+                        {"reason": "incomplete", "note": "Tidak ada tambahan informasi dari pelapor."},
+                    )
+                ]
+                when = office_time(t + timedelta(days=rng.uniform(10, 20)), rng)
+        elif s == "at_agency":
+            wrong = r.agency.pk != r._intended.pk
+            suggested = r._intended if wrong else rng.choice(w.tops)
+            units = w.units_by_top[r.agency.pk]
+            opts = [
+                (80 if not wrong else 10, "forward", "agency_admin", {"unit": rng.choice(units).code}),
+                (
+                    8 if not wrong else 85,
+                    "not_our_authority",
+                    "agency_admin",
+                    {"suggested_agency": suggested.code, "note": note("not_our_authority")},
+                ),
+                (5, "archive", "agency_admin", {"reason": rng.choice(["not_actionable", "resolved_elsewhere"])}),
+            ]
+            when = office_time(t + hours(rng, 24 * w.slowness[r.agency.pk]), rng)
+        elif s == "forwarded":
+            opts = [
+                (50, "respond", "liaison_officer", {"note": note("respond")}),
+                (38, "follow_up", "liaison_officer", {"note": note("follow_up")}),
+                (12, "interim_reply", "liaison_officer", self._interim(r, t)),
+            ]
+            when = office_time(t + hours(rng, 30 * w.slowness[r.agency.pk]), rng)
+        elif s == "in_process":
+            opts = [
+                (82, "follow_up", "liaison_officer", {"note": note("follow_up")}),
+                (18, "interim_reply", "liaison_officer", self._interim(r, t)),
+            ]
+            when = office_time(t + hours(rng, 60 * w.slowness[r.agency.pk]), rng)
+        elif s == "followed_up":
+            opts = [
+                (55, "rate", "reporter", {"rating": rng.choice(RATINGS), "comment": note("rate")}),
+                (15, "reply", "reporter", {"note": note("reply")}),
+                (30, None, None, None),
+            ]
+            when = t + hours(rng, 30)
+        elif s == "closed":
+            if r.rating is None and rng.random() < 0.1:
+                opts = [(1, "rate", "reporter", {"rating": rng.choice(RATINGS), "comment": note("rate")})]
+            elif r.rating is not None and r.rating <= 2 and r.appeal_count == 0 and rng.random() < 0.4:
+                opts = [(1, "appeal", "reporter", {"note": note("appeal")})]
+            when = t + hours(rng, 30)
+        elif s == "appealed":
+            units = w.units_by_top[r.agency.pk]
+            opts = [
+                (50, "forward", "agency_admin", {"unit": rng.choice(units).code}),
+                (50, "dismiss_appeal", "agency_admin", {"note": note("dismiss_appeal")}),
+            ]
+            when = office_time(t + hours(rng, 30 * w.slowness[r.agency.pk]), rng)
+        else:
+            return [], None
+        return opts, when
+
+    def _interim(self, r, t):
+        from zoneinfo import ZoneInfo
+
+        from lapor.core import workdays
+
+        holder = r.unit or r.agency
+        tz = holder.timezone if holder else workdays.DEFAULT_TZ
+        today = t.astimezone(ZoneInfo(tz)).date()
+        return {
+            "note": self.rng.choice(NOTES["interim_reply"]),
+            "due_date": workdays.calendar().add_working_days(today, self.rng.choice([9, 14, 20, 30])),
+        }
+
+    def live(self):
+        """One report and its events, up to now."""
+        from lapor.core.errors import DomainError
+
+        rng = self.rng
+        r, events = self.new_report()
+        t = r.submitted_at
+        plan = None
+        for _ in range(60):
+            if plan is None:
+                opts, when = self.plan(r, t)
+                plan = (opts, when, r.status)
+            opts, when, planned_status = plan
+            due = self.sweep_due(r)
+            human_at = when if (opts and when is not None) else None
+            if due is not None:
+                sweep_at = max(due[0], t) + timedelta(seconds=rng.uniform(1, 60))
+                if sweep_at < self.now and (human_at is None or sweep_at < human_at):
+                    self.apply(r, events, due[2], "system", {}, sweep_at)
+                    t = sweep_at
+                    if r.status != planned_status:
+                        plan = None
+                    continue
+            if human_at is None or human_at >= self.now:
+                break
+            # Pick a move by weight; one whose guard refuses (cap reached...) is dropped, try another.
+            opts = list(opts)
+            done = False
+            while opts:
+                pick = rng.uniform(0, sum(o[0] for o in opts))
+                for i, (weight, action, role, payload) in enumerate(opts):
+                    pick -= weight
+                    if pick <= 0:
+                        break
+                weight, action, role, payload = opts.pop(i)
+                if action is None:  # the reporter stays silent: only the sweep moves it now
+                    done = None
+                    break
+                try:
+                    self.apply(r, events, action, role, dict(payload), human_at)
+                    done = True
+                    break
+                except DomainError:
+                    continue
+            if done is None:
+                plan = ([], None, r.status)
+                continue
+            t = human_at
+            plan = None
+            if not done or r.status in ("rejected", "archived", "ombudsman"):
+                if r.status in ("rejected", "archived", "ombudsman"):
+                    break
+                if not done and self.sweep_due(r) is None:
+                    break
+        return r, events
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def report_columns():
+    from lapor.reports.models import Report, ReportEvent
+
+    return (
+        [(f.column, f.attname) for f in Report._meta.concrete_fields],
+        [(f.column, f.attname) for f in ReportEvent._meta.concrete_fields],
+    )
+
+
+def write_batch_pg(reports, events) -> None:
+    from django.db import connection, transaction
+    from psycopg.types.json import Jsonb
+
+    rcols, ecols = report_columns()
+    with transaction.atomic():
+        with connection.cursor() as c:
+            c.execute(
+                "SELECT nextval(pg_get_serial_sequence('reports_report', 'id')) FROM generate_series(1, %s)", [len(reports)]
+            )
+            for r, (pk,) in zip(reports, c.fetchall()):
+                r.id = pk
+            c.execute(
+                "SELECT nextval(pg_get_serial_sequence('reports_reportevent', 'id')) FROM generate_series(1, %s)", [len(events)]
+            )
+            for e, (pk,) in zip(events, c.fetchall()):
+                e.id = pk
+        raw = connection.connection  # the psycopg 3 connection, inside Django's transaction
+        with raw.cursor() as cur:
+            attrs = [a for _, a in rcols]
+            with cur.copy(f"COPY reports_report ({', '.join(col for col, _ in rcols)}) FROM STDIN") as cp:
+                for r in reports:
+                    d = r.__dict__
+                    cp.write_row([d[a] for a in attrs])
+            attrs = [a for _, a in ecols]
+            with cur.copy(f"COPY reports_reportevent ({', '.join(col for col, _ in ecols)}) FROM STDIN") as cp:
+                for e in events:
+                    v = e.values()
+                    v["data"] = Jsonb(v["data"])
+                    cp.write_row([v[a] for a in attrs])
+
+
+def write_batch_orm(reports, events) -> None:
+    from django.db import transaction
+    from django.db.models import Max
+
+    from lapor.reports.models import Report, ReportEvent
+
+    rcols, _ = report_columns()
+    attrs = [a for _, a in rcols]
+    with transaction.atomic():
+        start = (Report.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+        for i, r in enumerate(reports):
+            r.id = start + i
+        Report.objects.bulk_create([Report(**{a: r.__dict__[a] for a in attrs}) for r in reports], batch_size=500)
+        start = (ReportEvent.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+        for i, e in enumerate(events):
+            e.id = start + i
+        ReportEvent.objects.bulk_create([ReportEvent(**e.values()) for e in events], batch_size=1000)
+
+
+class _PositionsInMemory:
+    """Stands in for Position in lapor.reports.effects during the simulation: filter(agency=...,
+    role=..., ...).exists() is answered from World.positions; anything else goes to the database."""
+
+    def __init__(self, world, model):
+        self.world, self.model = world, model
+        self.objects = self
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+    def filter(self, **kwargs):
+        agency, role = kwargs.get("agency"), kwargs.get("role")
+        if agency is not None and role is not None and set(kwargs) <= {"agency", "role", "is_active", "holder__isnull"}:
+            found = (agency.pk, str(role)) in self.world.positions
+
+            class _Q:
+                def exists(self_inner):
+                    return found
+
+            return _Q()
+        return self.model.objects.filter(**kwargs)
+
+
+_CTX: dict = {}  # set before forking: the world and settings shared by the jobs
+
+
+def run_chunk(args) -> dict:
+    """Simulate and write `count` reports in batches; returns counts and timings."""
+    count, seed = args
+    world, batch, now, corpus, is_pg = (_CTX[k] for k in ("world", "batch", "now", "corpus", "is_pg"))
+    from django.db import IntegrityError, connections
+
+    connections.close_all()
+    rng = random.Random(seed)
+    sim = Simulator(world, rng, now, corpus)
+    n_reports = n_events = 0
+    t_sim = t_write = 0.0
+    statuses: dict[str, int] = {}
+    done = 0
+    while done < count:
+        size = min(batch, count - done)
+        t0 = time.perf_counter()
+        reports, events = [], []
+        for _ in range(size):
+            r, evs = sim.live()
+            reports.append(r)
+            events.extend(evs)
+            statuses[r.status] = statuses.get(r.status, 0) + 1
+        t1 = time.perf_counter()
+        for attempt in range(3):
+            try:
+                (write_batch_pg if is_pg else write_batch_orm)(reports, events)
+                break
+            except IntegrityError:  # a tracking number already in the table (50 random bits: rare)
+                from lapor.reports.tokens import new_tracking_number
+
+                if attempt == 2:
+                    raise
+                for r in reports:
+                    r.tracking_number = new_tracking_number()
+        t_write += time.perf_counter() - t1
+        t_sim += t1 - t0
+        n_reports += len(reports)
+        n_events += len(events)
+        done += size
+    connections.close_all()
+    return {
+        "reports": n_reports,
+        "events": n_events,
+        "simulate_s": t_sim,
+        "write_s": t_write,
+        "statuses": statuses,
+        "actions": sim.counts,
+    }
+
+
+def generate(
+    database_url: str | None,
+    n: int,
+    *,
+    jobs: int = 2,
+    batch: int = 5000,
+    seed: int = 1,
+    max_agencies: int = 200,
+    citizens: int = 500,
+    corpus_path: str | None = None,
+    quiet: bool = False,
+) -> dict:
+    """Load n reports into an already migrated database (Django must be set up for it)."""
+    from django.db import connection
+
+    from lapor.agencies import sla
+    from lapor.core import workdays
+    from lapor.reports import effects
+
+    is_pg = connection.vendor == "postgresql"
+    reference = benchlib.ensure_reference()
+    rng = random.Random(seed)
+    world = World(rng, max_agencies)
+    world.ensure_people(citizens)
+    # dispose / forward / not-our-authority name agencies by code, and forward checks that the unit
+    # has a liaison officer: answer both from memory (every used agency and unit has its positions,
+    # see World.ensure_people), not with a query per event.
+    effects._agency = lambda code, *, field_name, label: world.by_code[str(code)]
+    if hasattr(effects, "Position"):
+        effects.Position = _PositionsInMemory(world, effects.Position)
+    sla.reset_policies()
+    workdays.reset_calendar()
+    sla.sla_for("desk_verification")  # warm both caches before forking
+    workdays.calendar()
+    corpus = benchlib.corpus_texts(corpus_path) if corpus_path else None
+    now = datetime.now(UTC)
+    jobs = max(1, min(jobs, n // max(batch, 1) or 1)) if is_pg else 1
+    _CTX.update(world=world, batch=batch, now=now, corpus=corpus, is_pg=is_pg)
+    shares = [n // jobs + (1 if i < n % jobs else 0) for i in range(jobs)]
+    started = time.perf_counter()
+    if n == 0:
+        parts = []
+    elif jobs == 1:
+        parts = [run_chunk((n, seed))]
+    else:
+        import multiprocessing as mp
+
+        from django.db import connections
+
+        connections.close_all()
+        with mp.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(run_chunk, [(share, seed * 1000 + i) for i, share in enumerate(shares)])
+    wall = time.perf_counter() - started
+    result = {
+        "reports": sum(p["reports"] for p in parts),
+        "events": sum(p["events"] for p in parts),
+        "wall_s": round(wall, 2),
+        "jobs": jobs,
+        "batch": batch,
+        "backend": connection.vendor,
+        "reference": reference,
+        "simulate_cpu_s": round(sum(p["simulate_s"] for p in parts), 2),
+        "write_s": round(sum(p["write_s"] for p in parts), 2),
+        "statuses": {},
+        "actions": {},
+    }
+    for p in parts:
+        for k, v in p["statuses"].items():
+            result["statuses"][k] = result["statuses"].get(k, 0) + v
+        for k, v in p["actions"].items():
+            result["actions"][k] = result["actions"].get(k, 0) + v
+    result["reports_per_s"] = round(result["reports"] / wall, 1) if wall and n else None
+    result["events_per_s"] = round(result["events"] / wall, 1) if wall and n else None
+    result["rows_per_s"] = round((result["reports"] + result["events"]) / wall, 1) if wall and n else None
+    if is_pg and n:
+        with connection.cursor() as c:
+            c.execute("ANALYZE reports_report")
+            c.execute("ANALYZE reports_reportevent")
+            c.execute(
+                "SELECT pg_total_relation_size('reports_report'), pg_total_relation_size('reports_reportevent'), "
+                "(SELECT count(*) FROM reports_report), (SELECT count(*) FROM reports_reportevent)"
+            )
+            rs, es, rc, ec = c.fetchone()
+        result["size_bytes"] = {"reports_report": rs, "reports_reportevent": es}
+        result["table_rows"] = {"reports_report": rc, "reports_reportevent": ec}
+    return result
+
+
+def verify_histories() -> dict:
+    """Replay every report's events against workflow.TABLE (PostgreSQL): seq 1..version without
+    gaps, submission first, each move legal from the previous status, last status = report.status."""
+    from django.db import connection, transaction
+
+    from lapor.reports.workflow import SUBMIT_TARGETS, TABLE
+
+    checked = bad = 0
+    examples = []
+    with transaction.atomic():
+        with connection.connection.cursor(name="bench_verify") as cur:
+            cur.itersize = 20000
+            cur.execute(
+                "SELECT e.report_id, e.seq, e.action, e.from_status, e.to_status, r.status, r.version "
+                "FROM reports_reportevent e JOIN reports_report r ON r.id = e.report_id ORDER BY e.report_id, e.seq"
+            )
+            current, state, ok, expect, final = None, None, True, 1, None
+
+            def close():
+                nonlocal checked, bad
+                if current is None:
+                    return
+                checked += 1
+                good = ok and state == final[0] and expect - 1 == final[1]
+                if not good:
+                    bad += 1
+                    if len(examples) < 5:
+                        examples.append(current)
+
+            for report_id, seq, action, frm, to, status, version in cur:
+                if report_id != current:
+                    close()
+                    current, ok, expect, final = report_id, True, 1, (status, version)
+                    state = None
+                if seq != expect:
+                    ok = False
+                expect += 1
+                if seq == 1:
+                    ok = ok and action == "submit" and frm == "" and to in SUBMIT_TARGETS
+                else:
+                    rule = TABLE.get((frm, action))
+                    ok = ok and frm == state and rule is not None and to == (rule.target or frm)
+                state = to
+            close()
+        with connection.cursor() as c:
+            c.execute(
+                "SELECT count(*) FROM reports_report r WHERE NOT EXISTS (SELECT 1 FROM reports_reportevent e WHERE e.report_id = r.id)"
+            )
+            without = c.fetchone()[0]
+    return {"reports_checked": checked, "illegal_histories": bad, "reports_without_events": without, "examples": examples}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--reports", type=int, required=True, help="how many reports to add")
+    p.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL", ""),
+        help="postgres://... (default: $DATABASE_URL; empty means the SQLite file of the settings)",
+    )
+    p.add_argument(
+        "--create-db", action="store_true", help="create the PostgreSQL database of --database-url and migrate it first"
+    )
+    p.add_argument("--migrate", action="store_true", help="run migrations first")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes (PostgreSQL only)")
+    p.add_argument("--batch", type=int, default=5000, help="reports per transaction")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--max-agencies", type=int, default=200, help="agencies (with their units) that receive reports")
+    p.add_argument(
+        "--corpus",
+        help="read descriptions at run time from this complaints CSV (e.g. /work/shared/data/complaints/surabaya_2022.csv)",
+    )
+    p.add_argument(
+        "--verify", action="store_true", help="afterwards, replay every report's events against the transition table (PostgreSQL)"
+    )
+    p.add_argument("--no-save", action="store_true", help="do not write bench/results/")
+    args = p.parse_args()
+
+    url = args.database_url or None
+    if url and args.create_db:
+        from urllib.parse import urlsplit
+
+        import psycopg
+
+        name = urlsplit(url).path.lstrip("/")
+        with psycopg.connect(benchlib.psycopg_conninfo(benchlib.with_dbname(url, "postgres")), autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"')
+    benchlib.setup_django(url)
+    if args.migrate or args.create_db:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    machine = benchlib.machine_info(url if url else None)
+    print(f"machine: {benchlib.machine_line(machine)}")
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    result = generate(
+        url,
+        args.reports,
+        jobs=args.jobs,
+        batch=args.batch,
+        seed=args.seed,
+        max_agencies=args.max_agencies,
+        corpus_path=args.corpus,
+    )
+    print(f"reference: {result['reference']}")
+    print(
+        f"loaded {result['reports']:,} reports and {result['events']:,} events in {result['wall_s']:.1f} s "
+        f"({result['jobs']} jobs, batches of {result['batch']}): {result['reports_per_s'] or 0:,.0f} reports/s, "
+        f"{result['events_per_s'] or 0:,.0f} events/s, {result['rows_per_s'] or 0:,.0f} rows/s"
+    )
+    print(
+        f"  time in simulation {result['simulate_cpu_s']} s, in writing ({'COPY' if result['backend'] == 'postgresql' else 'bulk_create'}) {result['write_s']} s (summed over jobs)"
+    )
+    if result["reports"]:
+        print(f"  events per report: {result['events'] / result['reports']:.2f}")
+        print(
+            "  statuses: "
+            + ", ".join(f"{k} {v / result['reports']:.1%}" for k, v in sorted(result["statuses"].items(), key=lambda kv: -kv[1]))
+        )
+    if "size_bytes" in result:
+        mb = {k: v / 1024 / 1024 for k, v in result["size_bytes"].items()}
+        print(
+            f"  size on disk (pg_total_relation_size): reports_report {mb['reports_report']:.1f} MiB, "
+            f"reports_reportevent {mb['reports_reportevent']:.1f} MiB; table rows now {result['table_rows']}"
+        )
+    if args.verify and connection.vendor == "postgresql":
+        t0 = time.perf_counter()
+        result["verify"] = verify_histories()
+        v = result["verify"]
+        print(
+            f"  verify: {v['reports_checked']:,} histories replayed against workflow.TABLE in {time.perf_counter() - t0:.1f} s: "
+            f"{v['illegal_histories']} illegal, {v['reports_without_events']} reports without events"
+        )
+    if not args.no_save and args.reports:
+        data = {
+            "benchmark": "generate",
+            "when": benchlib.now_utc().isoformat(),
+            "machine": machine,
+            "args": {k: v for k, v in vars(args).items() if k != "database_url"},
+            "result": result,
+        }
+        md = [
+            f"# generate: {result['reports']:,} reports",
+            "",
+            f"Machine: {benchlib.machine_line(machine)}",
+            "",
+            f"Command: `.venv/bin/python bench/generate.py --reports {args.reports}` ({result['backend']}, {result['jobs']} jobs)",
+            "",
+            "| figure | value |",
+            "|---|---|",
+            f"| wall time | {result['wall_s']} s |",
+            f"| reports/s | {result['reports_per_s']:,} |",
+            f"| events/s | {result['events_per_s']:,} |",
+            f"| rows/s | {result['rows_per_s']:,} |",
+            f"| events per report | {result['events'] / result['reports']:.2f} |",
+        ]
+        if "size_bytes" in result:
+            md += [
+                f"| reports_report size | {result['size_bytes']['reports_report'] / 1048576:.1f} MiB |",
+                f"| reports_reportevent size | {result['size_bytes']['reports_reportevent'] / 1048576:.1f} MiB |",
+            ]
+        md += [
+            "",
+            "Statuses: "
+            + ", ".join(f"{k} {v / result['reports']:.1%}" for k, v in sorted(result["statuses"].items(), key=lambda kv: -kv[1])),
+            "",
+        ]
+        paths = benchlib.save_results("generate", data, "\n".join(md))
+        print(f"saved {paths[0].relative_to(benchlib.ROOT)} and {paths[1].name}")
+
+
+if __name__ == "__main__":
+    main()
