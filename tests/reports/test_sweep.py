@@ -111,3 +111,16 @@ def test_finishing_or_pausing_an_overdue_report_clears_its_escalation(world, sub
     sla_sweep()
     other = act(other, world.national_admin, "archive", reason="not_actionable")
     assert (other.is_overdue, other.escalation_level, other.escalate_at) == (False, 0, None)
+
+
+def test_the_embedded_worker_loop_runs_the_sweep(world, submit):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    report, _ = submit(target_agency_code="kota-35-78")
+    clock.freeze(at("2026-11-27"))
+    out = StringIO()
+    call_command("run_worker", once=True, stdout=out)
+    report.refresh_from_db()
+    assert report.is_overdue and "mark_overdue=1" in out.getvalue()
