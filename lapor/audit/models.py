@@ -12,12 +12,14 @@ class AuditEntry(models.Model):
     class Kind(models.TextChoices):
         IDENTITY_REVEAL = "identity_reveal", _("identity of an anonymous reporter revealed")
         CONFIDENTIAL_READ = "confidential_read", _("confidential report read")
+        POSITION_CHANGE = "position_change", _("position handed over")
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     at = models.DateTimeField()
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     actor_position = models.ForeignKey("accounts.Position", null=True, on_delete=models.PROTECT, related_name="+")
     report = models.ForeignKey("reports.Report", null=True, on_delete=models.PROTECT, related_name="+")
+    position = models.ForeignKey("accounts.Position", null=True, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(blank=True)
     # Where it happened (e.g. "api", "web"), never the revealed data itself.
     data = models.JSONField(default=dict, blank=True)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("lacak/<str:tracking_number>/", views.track, name="track"),
     path("lacak/<str:tracking_number>/<str:action>/", views.reporter_action, name="reporter_action"),
     path("petugas/", views.queue, name="queue"),
+    path("petugas/jabatan/", views.positions, name="positions"),
     path("petugas/laporan/<str:tracking_number>/", views.officer_report, name="officer_report"),
     path("petugas/laporan/<str:tracking_number>/aksi/<str:action>/", views.officer_action, name="officer_action"),
     path("petugas/laporan/<str:tracking_number>/lampiran/<int:attachment_id>/", views.officer_attachment, name="officer_attachment"),

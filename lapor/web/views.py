@@ -236,3 +236,24 @@ def officer_attachment(request, tracking_number, attachment_id):
     if attachment is None or not policy.can_read_content(actor, report):
         raise Http404
     return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.original_name)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def positions(request):
+    """Hand a position to another person: its queue moves with it (agency admins, national desk)."""
+    from lapor.accounts.services import position_hand_over, positions_managed_by
+
+    actor = Actor.for_user(request.user)
+    if request.method == "POST":
+        try:
+            position = position_hand_over(
+                position_id=int(request.POST.get("position") or 0), to_username=request.POST.get("username", ""), actor=actor
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(position)s is now held by %(user)s.") % {"position": position.title, "user": position.holder.username})
+        return redirect("web:positions")
+    rows = positions_managed_by(actor).select_related("agency", "holder").order_by("agency__name", "title")
+    return render(request, "web/positions.html", {"rows": rows[:500]})

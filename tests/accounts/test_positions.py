@@ -1,0 +1,51 @@
+"""Work belongs to positions: handing a position over moves its queue; past events keep who acted."""
+
+from lapor.accounts.models import Position, User
+from lapor.audit.models import AuditEntry
+from lapor.reports.actors import Actor
+from lapor.reports.selectors import report_queue
+from lapor.reports.services import report_act
+
+
+def test_hand_over_moves_the_queue_and_keeps_history(world, submit, client):
+    report, _ = submit(target_agency_code="kota-35-78")
+    report_act(tracking_number=report.tracking_number, action="forward", actor=Actor.for_user(world.city_admin), payload={"unit": "kota-35-78-disdik"})
+    report_act(tracking_number=report.tracking_number, action="respond", actor=Actor.for_user(world.education_officer), payload={"note": "Diterima."})
+    newcomer = User.objects.create_user(username="penggantidisdik", password="pass-penggantidisdik")
+    position = Position.objects.get(holder=world.education_officer)
+
+    client.force_login(world.city_admin)
+    page = client.get("/petugas/jabatan/").content.decode()
+    assert position.title in page and "Admin Instansi" not in page.split("<tbody>")[1]  # admins do not hand over admins
+    response = client.post("/petugas/jabatan/", {"position": position.pk, "username": "penggantidisdik"}, follow=True)
+    assert response.status_code == 200
+
+    position.refresh_from_db()
+    assert position.holder == newcomer
+    assert [r.tracking_number for r in report_queue(Actor.for_user(newcomer))] == [report.tracking_number]
+    assert list(report_queue(Actor.for_user(world.education_officer))) == []
+    # The newcomer can act at once; the earlier response still names who gave it.
+    report_act(tracking_number=report.tracking_number, action="follow_up", actor=Actor.for_user(newcomer), payload={"note": "Selesai."})
+    actors = list(report.events.order_by("seq").values_list("action", "actor__username", "actor_position__title"))
+    assert actors[2:] == [("respond", "disdik", position.title), ("follow_up", "penggantidisdik", position.title)]
+    entry = AuditEntry.objects.get(kind="position_change")
+    assert (entry.actor, entry.position, entry.data) == (world.city_admin, position, {"from_user": "disdik", "to_user": "penggantidisdik"})
+    assert entry.actor_position.title == "Admin Instansi Kota Surabaya"
+
+
+def test_an_agency_admin_cannot_hand_over_another_agencys_position(world, client):
+    other = Position.objects.get(holder=world.ministry_officer)
+    client.force_login(world.city_admin)
+    client.post("/petugas/jabatan/", {"position": other.pk, "username": "orang"})
+    other.refresh_from_db()
+    assert other.holder == world.ministry_officer and AuditEntry.objects.count() == 0
+    client.force_login(world.education_officer)  # a liaison officer manages nothing
+    assert "<form" not in client.get("/petugas/jabatan/").content.decode().split("<tbody>")[1]
+
+
+def test_hand_over_to_an_unknown_user_changes_nothing(world, client):
+    position = Position.objects.get(holder=world.education_officer)
+    client.force_login(world.national_admin)
+    client.post("/petugas/jabatan/", {"position": position.pk, "username": "tidak-ada"})
+    position.refresh_from_db()
+    assert position.holder == world.education_officer and AuditEntry.objects.count() == 0
