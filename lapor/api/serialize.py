@@ -1,5 +1,6 @@
 """Turn reports and events into API dicts. Privacy rules are applied here once, for every endpoint."""
 
+from lapor.core.redact import redact
 from lapor.reports import policy
 from lapor.reports.actors import Actor
 from lapor.reports.selectors import handler_of, timeline_for
@@ -23,7 +24,7 @@ def event_dict(event) -> dict:
 
 def track_dict(report) -> dict:
     """The public view by tracking number: never the reporter's identity; no content and no
-    notes when the report is confidential."""
+    notes when the report is confidential; personal data in free text redacted."""
     public = Actor()
     role, agency = handler_of(report)
     content = policy.can_read_content(public, report)
@@ -37,13 +38,13 @@ def track_dict(report) -> dict:
         "due_at": report.stage_due_at,
         "is_overdue": report.is_overdue,
         "submitted_at": report.submitted_at,
-        "title": report.title if content else None,
-        "description": report.description if content else None,
+        "title": redact(report.title) if content else None,
+        "description": redact(report.description) if content else None,
         "category": str(report.category) if report.category_id else None,
         "region": report.region.name,
         "rating": report.rating,
         "ombudsman_offered": report.ombudsman_offered_at is not None,
-        "timeline": [event_dict(e) for e in timeline_for(public, report)],
+        "timeline": [event_dict(e) | {"note": redact(e.note)} for e in timeline_for(public, report)],
     }
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lapor.agencies.models import Agency, Region
 from lapor.core.errors import DomainError, RateLimited
+from lapor.core.redact import redact
 from lapor.reports.attachments import human_size
 from lapor.core.ratelimit import client_address, hit
 from lapor.reports import selectors, services
@@ -109,12 +110,18 @@ def track(request, tracking_number):
     is_reporter = actor.is_reporter_of(report)
     reporter_actions = [a for a in available_actions(actor, report) if a in REPORTER_ACTIONS] if is_reporter else []
     role, agency = handler_of(report)
+    timeline = timeline_for(actor, report)
+    if not is_reporter:  # the public page: personal data in free text is redacted
+        for event in timeline:
+            event.note = redact(event.note)
     return render(
         request,
         "web/track.html",
         {
             "report": report,
-            "timeline": timeline_for(actor, report),
+            "timeline": timeline,
+            "title": report.title if is_reporter else redact(report.title),
+            "description": report.description if is_reporter else redact(report.description),
             "handler_role": role,
             "handler_agency": agency,
             "is_reporter": is_reporter,

@@ -91,3 +91,17 @@ def test_audit_entries_cannot_be_changed_or_deleted(world, client, anonymous_rep
         entry.save()
     with pytest.raises(RuntimeError):
         entry.delete()
+
+
+def test_public_views_redact_personal_data_that_officials_see(world, client, submit):
+    text = "Anak saya (NIK 3578012345678901) ditolak. Hubungi 081234567890 atau siti.aminah@example.id."
+    report, secret = submit(target_agency_code="kota-35-78", description=text)
+    public_api = client.get(f"/api/v1/track/{report.tracking_number}").content.decode()
+    public_page = client.get(f"/lacak/{report.tracking_number}/").content.decode()
+    for shown in (public_api, public_page):
+        assert "3578012345678901" not in shown and "081234567890" not in shown and "siti.aminah@example.id" not in shown
+        assert "[NIK]" in shown and "[TELEPON]" in shown and "[EMAIL]" in shown
+    officer = client.get(f"/api/v1/reports/{report.tracking_number}", headers=bearer(world.city_admin)).json()
+    assert officer["description"] == text
+    own = client.get(f"/api/v1/reports/{report.tracking_number}", headers={"X-Reporter-Secret": secret}).json()
+    assert own["description"] == text
