@@ -4,6 +4,7 @@ The embedded default (no variables set) is a working development install: SQLite
 mode under var/, no broker (the worker loop runs jobs in-process), local file storage.
 """
 
+from datetime import timedelta
 from pathlib import Path
 import os
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs page from its bundled assets instead of a CDN
+    "axes",  # login throttling and lockout
     "lapor.core",
     "lapor.accounts",
     "lapor.agencies",
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -120,6 +123,18 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses sign-in while a lockout is in force
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: after LAPOR_LOGIN_FAILURE_LIMIT failed sign-ins for one username from one
+# address, that pair is locked for LAPOR_LOGIN_COOLOFF_MINUTES (per pair, so an attacker cannot
+# lock a real officer out from elsewhere). A successful sign-in resets the count.
+AXES_FAILURE_LIMIT = env_int("LAPOR_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LAPOR_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
