@@ -1,0 +1,21 @@
+import pytest
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/lapor/", "/lacak/", "/masuk/", "/api/v1/docs", "/api/v1/openapi.json"])
+def test_strict_content_security_policy_and_secure_headers(client, path):
+    response = client.get(path)
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in csp and "style-src 'self';" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+
+
+@pytest.mark.django_db
+def test_pages_have_no_inline_scripts_or_styles(client):
+    for path in ("/", "/lapor/", "/lacak/", "/masuk/"):
+        html = client.get(path).content.decode()
+        assert "<script>" not in html and " style=" not in html and "<style" not in html, path
