@@ -18,11 +18,11 @@ def positions_managed_by(actor):
     the positions of their agency and its units (not other admins' posts of the same agency)."""
     if actor.has_role(Role.NATIONAL_ADMIN):
         return Position.objects.all()
-    from lapor.reports.policy import _agency_and_units
+    from lapor.reports.policy import agency_and_units
 
     agencies = set()
     for position in actor.positions_with(Role.AGENCY_ADMIN):
-        agencies |= _agency_and_units({position.agency_id})
+        agencies |= agency_and_units({position.agency_id})
     if not agencies:
         return Position.objects.none()
     return Position.objects.filter(agency_id__in=agencies, role__in=[Role.LIAISON_OFFICER, Role.AUDITOR])

@@ -98,8 +98,9 @@ def submit_report(request, payload: s.ReportIn):
 
 @router.post("/reports/with-attachments", response={201: s.ReportCreatedOut, **ERRORS}, summary="Submit a report with attachments (multipart)")
 def submit_report_multipart(request, payload: Form[s.ReportIn], attachments: File[list[UploadedFile]] = None):
-    """Same as POST /reports, as multipart/form-data with up to 5 files in `attachments`
-    (JPEG, PNG, WebP or PDF, 10 MB each)."""
+    """Same as POST /reports, as multipart/form-data with files in `attachments` (JPEG, PNG,
+    WebP or PDF; at most LAPOR_MAX_ATTACHMENTS files of LAPOR_MAX_ATTACHMENT_BYTES each — by
+    default 5 files of 10 MB)."""
     return _submit(request, payload.dict(), attachments or [], request.headers.get("Idempotency-Key"))
 
 

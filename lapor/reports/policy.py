@@ -134,7 +134,7 @@ class Grants:
         return False
 
 
-def _agency_and_units(agency_ids: set[int]) -> set[int]:
+def agency_and_units(agency_ids: set[int]) -> set[int]:
     """The agencies and all their nested units (a unit tree is shallow: a few levels)."""
     from lapor.agencies.models import Agency
 
@@ -159,12 +159,12 @@ def grants(actor, permission: str) -> Grants:
         if scope == S.ALL:
             result.all = True
         elif scope == S.AGENCY_TREE:
-            result.agency_tree |= _agency_and_units({position.agency_id})
+            result.agency_tree |= agency_and_units({position.agency_id})
         elif scope == S.UNIT:
             result.units.add(position.agency_id)
         elif scope == S.COORDINATED:
             coordinated = set(Agency.objects.filter(coordinator_id=position.agency_id).values_list("pk", flat=True))
-            result.agency_tree |= _agency_and_units(coordinated) if coordinated else set()
+            result.agency_tree |= agency_and_units(coordinated) if coordinated else set()
         elif scope == S.PRIORITY:
             result.priority = True
         elif scope == S.OMBUDSMAN_CASES:

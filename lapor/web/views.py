@@ -182,7 +182,13 @@ def officer_report(request, tracking_number):
     actions = [a for a in available_actions(actor, report) if a not in REPORTER_ACTIONS]
     units = []
     if Action.FORWARD in actions and report.agency_id:
-        units = [report.agency, *Agency.objects.filter(parent=report.agency, is_active=True).order_by("name")]
+        # The agency itself and all its nested units that have a liaison officer to receive it.
+        tree = policy.agency_and_units({report.agency_id})
+        units = list(
+            Agency.objects.filter(pk__in=tree, is_active=True, positions__role="liaison_officer", positions__holder__isnull=False)
+            .distinct()
+            .order_by("name")
+        )
     return render(
         request,
         "web/officer_report.html",

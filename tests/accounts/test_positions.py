@@ -49,3 +49,17 @@ def test_hand_over_to_an_unknown_user_changes_nothing(world, client):
     client.post("/petugas/jabatan/", {"position": position.pk, "username": "tidak-ada"})
     position.refresh_from_db()
     assert position.holder == world.education_officer and AuditEntry.objects.count() == 0
+
+
+def test_forward_form_offers_nested_units_that_have_a_liaison_officer(world, submit, client):
+    from lapor.agencies.models import Agency
+
+    school = Agency.objects.create(code="kota-35-78-disdik-sd", name="Bidang SD Disdik Surabaya", kind="unit", parent=world.city_education)
+    Agency.objects.create(code="kota-35-78-disdik-smp", name="Bidang SMP Disdik Surabaya", kind="unit", parent=world.city_education)
+    Position.objects.create(role="liaison_officer", agency=school, title="Penghubung SD", holder=world.outsider)
+    report, _ = submit(target_agency_code="kota-35-78")
+    client.force_login(world.city_admin)
+    page = client.get(f"/petugas/laporan/{report.tracking_number}/").content.decode()
+    form = page.split('id="forward-unit"')[1].split("</select>")[0]
+    assert 'value="kota-35-78-disdik-sd"' in form and 'value="kota-35-78-disdik"' in form and 'value="kota-35-78-dinkes"' in form
+    assert 'value="kota-35-78-disdik-smp"' not in form and 'value="kota-35-78"' not in form  # nobody to receive it
