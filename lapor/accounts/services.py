@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from lapor.agencies.selectors import agency_and_units
 from lapor.audit.models import AuditEntry
 from lapor.audit.services import audit_record
 from lapor.core.errors import InvalidInput, NotAllowed
@@ -18,8 +19,6 @@ def positions_managed_by(actor):
     the positions of their agency and its units (not other admins' posts of the same agency)."""
     if actor.has_role(Role.NATIONAL_ADMIN):
         return Position.objects.all()
-    from lapor.reports.policy import agency_and_units
-
     agencies = set()
     for position in actor.positions_with(Role.AGENCY_ADMIN):
         agencies |= agency_and_units({position.agency_id})

@@ -18,6 +18,7 @@ from enum import StrEnum
 from django.db.models import Q
 
 from lapor.accounts.models import Role
+from lapor.agencies.selectors import agency_and_units
 from lapor.core import clock
 
 from .states import ACTIVE, Status
@@ -132,18 +133,6 @@ class Grants:
         if self.ombudsman_transferred and report.status == Status.OMBUDSMAN:
             return True
         return False
-
-
-def agency_and_units(agency_ids: set[int]) -> set[int]:
-    """The agencies and all their nested units (a unit tree is shallow: a few levels)."""
-    from lapor.agencies.models import Agency
-
-    found = set(agency_ids)
-    frontier = set(agency_ids)
-    while frontier:
-        frontier = set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
-        found |= frontier
-    return found
 
 
 def grants(actor, permission: str) -> Grants:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lapor.agencies.models import Agency, Region
+from lapor.agencies.selectors import agency_and_units
 from lapor.core.errors import DomainError, RateLimited
 from lapor.core.redact import redact
 from lapor.reports.attachments import human_size
@@ -179,11 +180,12 @@ def officer_report(request, tracking_number):
         except DomainError as error:
             messages.error(request, error.message)
     privacy.note_content_read(actor, report, channel="web")
+    show_content = policy.can_read_content(actor, report)
     actions = [a for a in available_actions(actor, report) if a not in REPORTER_ACTIONS]
     units = []
     if Action.FORWARD in actions and report.agency_id:
         # The agency itself and all its nested units that have a liaison officer to receive it.
-        tree = policy.agency_and_units({report.agency_id})
+        tree = agency_and_units({report.agency_id})
         units = list(
             Agency.objects.filter(pk__in=tree, is_active=True, positions__role="liaison_officer", positions__holder__isnull=False)
             .distinct()
@@ -195,7 +197,7 @@ def officer_report(request, tracking_number):
         {
             "report": report,
             "timeline": timeline_for(actor, report),
-            "show_content": policy.can_read_content(actor, report),
+            "show_content": show_content,
             "show_identity": policy.can_see_identity(actor, report),
             "revealed": revealed,
             "may_reveal": report.is_anonymous and policy.allows(actor, policy.Permission.REVEAL_IDENTITY, report),
@@ -206,7 +208,7 @@ def officer_report(request, tracking_number):
             else [],
             "reject_reasons": RejectReason.choices,
             "archive_reasons": ArchiveReason.choices,
-            "attachments": report.attachments.all() if policy.can_read_content(actor, report) else [],
+            "attachments": report.attachments.all() if show_content else [],
         },
     )
 
