@@ -10,5 +10,6 @@ urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("lapor.accounts.urls")),
     path("", include("lapor.web.urls")),
 ]

@@ -1,6 +1,7 @@
 """Work belongs to positions: handing a position over moves its queue; past events keep who acted."""
 
 from lapor.accounts.models import Position, User
+from tests.conftest import sign_in
 from lapor.audit.models import AuditEntry
 from lapor.reports.actors import Actor
 from lapor.reports.selectors import report_queue
@@ -14,7 +15,7 @@ def test_hand_over_moves_the_queue_and_keeps_history(world, submit, client):
     newcomer = User.objects.create_user(username="penggantidisdik", password="pass-penggantidisdik")
     position = Position.objects.get(holder=world.education_officer)
 
-    client.force_login(world.city_admin)
+    sign_in(client, world.city_admin)
     page = client.get("/petugas/jabatan/").content.decode()
     assert position.title in page and "Admin Instansi" not in page.split("<tbody>")[1]  # admins do not hand over admins
     response = client.post("/petugas/jabatan/", {"position": position.pk, "username": "penggantidisdik"}, follow=True)
@@ -35,17 +36,17 @@ def test_hand_over_moves_the_queue_and_keeps_history(world, submit, client):
 
 def test_an_agency_admin_cannot_hand_over_another_agencys_position(world, client):
     other = Position.objects.get(holder=world.ministry_officer)
-    client.force_login(world.city_admin)
+    sign_in(client, world.city_admin)
     client.post("/petugas/jabatan/", {"position": other.pk, "username": "orang"})
     other.refresh_from_db()
     assert other.holder == world.ministry_officer and AuditEntry.objects.count() == 0
-    client.force_login(world.education_officer)  # a liaison officer manages nothing
+    sign_in(client, world.education_officer)  # a liaison officer manages nothing
     assert "<form" not in client.get("/petugas/jabatan/").content.decode().split("<tbody>")[1]
 
 
 def test_hand_over_to_an_unknown_user_changes_nothing(world, client):
     position = Position.objects.get(holder=world.education_officer)
-    client.force_login(world.national_admin)
+    sign_in(client, world.national_admin)
     client.post("/petugas/jabatan/", {"position": position.pk, "username": "tidak-ada"})
     position.refresh_from_db()
     assert position.holder == world.education_officer and AuditEntry.objects.count() == 0
@@ -58,7 +59,7 @@ def test_forward_form_offers_nested_units_that_have_a_liaison_officer(world, sub
     Agency.objects.create(code="kota-35-78-disdik-smp", name="Bidang SMP Disdik Surabaya", kind="unit", parent=world.city_education)
     Position.objects.create(role="liaison_officer", agency=school, title="Penghubung SD", holder=world.outsider)
     report, _ = submit(target_agency_code="kota-35-78")
-    client.force_login(world.city_admin)
+    sign_in(client, world.city_admin)
     page = client.get(f"/petugas/laporan/{report.tracking_number}/").content.decode()
     form = page.split('id="forward-unit"')[1].split("</select>")[0]
     assert 'value="kota-35-78-disdik-sd"' in form and 'value="kota-35-78-disdik"' in form and 'value="kota-35-78-dinkes"' in form

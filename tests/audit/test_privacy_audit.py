@@ -4,6 +4,7 @@ a confidential report's content by an official."""
 import pytest
 
 from lapor.accounts.models import ApiToken
+from tests.conftest import sign_in
 from lapor.audit.models import AuditEntry
 from lapor.reports.actors import Actor
 from lapor.reports.services import report_act
@@ -58,14 +59,14 @@ def test_reveal_needs_a_reason_and_an_anonymous_report(world, client, submit, an
 
 
 def test_reveal_in_the_officer_page(world, client, anonymous_report):
-    client.force_login(world.national_admin)
+    sign_in(client, world.national_admin)
     url = f"/petugas/laporan/{anonymous_report.tracking_number}/"
     page = client.get(url).content.decode()
     assert NAME not in page and 'id="reveal-reason"' in page
     page = client.post(url, {"reason": REASON}).content.decode()
     assert NAME in page and EMAIL in page
     assert AuditEntry.objects.filter(kind="identity_reveal", data={"channel": "web"}).count() == 1
-    client.force_login(world.city_admin)  # the agency never gets the form
+    sign_in(client, world.city_admin)  # the agency never gets the form
     page = client.get(url).content.decode()
     assert 'id="reveal-reason"' not in page and NAME not in page
 
@@ -76,7 +77,7 @@ def test_every_official_read_of_confidential_content_is_audited(world, client, s
     client.get(f"/api/v1/reports/{report.tracking_number}", headers=bearer(world.city_admin))
     client.get(f"/api/v1/reports/{public.tracking_number}", headers=bearer(world.city_admin))  # not confidential: no entry
     client.get(f"/api/v1/reports/{report.tracking_number}", headers={"X-Reporter-Secret": secret})  # its reporter: no entry
-    client.force_login(world.national_admin)
+    sign_in(client, world.national_admin)
     client.get(f"/petugas/laporan/{report.tracking_number}/")
     report_act(tracking_number=report.tracking_number, action="forward", actor=Actor.for_user(world.city_admin), payload={"unit": "kota-35-78-disdik"})
     reads = list(AuditEntry.objects.filter(kind="confidential_read").order_by("pk").values_list("actor__username", "data"))

@@ -1,0 +1,1 @@
+"""Account pages, one module per capability (two-factor, sign-up and password reset, management)."""
