@@ -136,6 +136,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LAPOR_LOGIN_COOLOFF_MINUTES", 15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+# Behind a reverse proxy, every request comes from the proxy's address. List the proxies'
+# addresses or networks here (comma-separated) and the client address is taken from
+# X-Forwarded-For, read from the right past those proxies only (lapor.core.ratelimit). Empty:
+# REMOTE_ADDR is the client (no proxy, or a proxy that is not trusted to say who the client is).
+LAPOR_TRUSTED_PROXIES = env_list("LAPOR_TRUSTED_PROXIES", "")
+AXES_CLIENT_IP_CALLABLE = "lapor.core.ratelimit.client_address"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

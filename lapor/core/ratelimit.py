@@ -1,7 +1,11 @@
-"""A fixed-window rate limit kept in the cache (Redis in production, local memory otherwise)."""
+"""A fixed-window rate limit kept in the cache (Redis in production, local memory otherwise),
+and the client address it (and the sign-in lockout) counts."""
 
+import ipaddress
 import time
+from functools import lru_cache
 
+from django.conf import settings
 from django.core.cache import cache
 
 
@@ -22,5 +26,34 @@ def hit(bucket: str, limit: int, window_seconds: int = 60) -> bool:
     return count <= limit
 
 
+@lru_cache(maxsize=8)
+def _trusted_networks(proxies: tuple[str, ...]) -> tuple:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+
+
+def _is_trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in _trusted_networks(tuple(settings.LAPOR_TRUSTED_PROXIES)))
+
+
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "unknown")
+    """The address of the client as far as we can trust it.
+
+    REMOTE_ADDR is the peer of this process. Only when that peer is one of our own reverse
+    proxies (LAPOR_TRUSTED_PROXIES) do we read X-Forwarded-For, from the right, skipping our
+    proxies: the first address not ours is the client. Anything to the left of it was written by
+    the client and could be forged to dodge a rate limit or to lock someone else out."""
+    peer = request.META.get("REMOTE_ADDR", "") or "unknown"
+    if not settings.LAPOR_TRUSTED_PROXIES or not _is_trusted(peer):
+        return peer
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _is_trusted(hop):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return peer  # a malformed hop: count the proxy rather than trust garbage
+    return hops[0] if hops else peer
