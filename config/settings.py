@@ -141,7 +141,7 @@ AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
 # X-Forwarded-For, read from the right past those proxies only (lapor.core.ratelimit). Empty:
 # REMOTE_ADDR is the client (no proxy, or a proxy that is not trusted to say who the client is).
 LAPOR_TRUSTED_PROXIES = env_list("LAPOR_TRUSTED_PROXIES", "")
-AXES_CLIENT_IP_CALLABLE = "lapor.core.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "lapor.core.ratelimit.client_ip"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

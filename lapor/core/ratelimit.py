@@ -39,21 +39,32 @@ def _is_trusted(address: str) -> bool:
     return any(ip in net for net in _trusted_networks(tuple(settings.LAPOR_TRUSTED_PROXIES)))
 
 
-def client_address(request) -> str:
-    """The address of the client as far as we can trust it.
+def client_ip(request) -> str | None:
+    """The address of the client as far as we can trust it, or None when there is none (a
+    request made inside the process, e.g. by a test client's force_login).
 
     REMOTE_ADDR is the peer of this process. Only when that peer is one of our own reverse
     proxies (LAPOR_TRUSTED_PROXIES) do we read X-Forwarded-For, from the right, skipping our
     proxies: the first address not ours is the client. Anything to the left of it was written by
     the client and could be forged to dodge a rate limit or to lock someone else out."""
-    peer = request.META.get("REMOTE_ADDR", "") or "unknown"
-    if not settings.LAPOR_TRUSTED_PROXIES or not _is_trusted(peer):
+    peer = _valid(request.META.get("REMOTE_ADDR", ""))
+    if peer is None or not settings.LAPOR_TRUSTED_PROXIES or not _is_trusted(peer):
         return peer
     hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
     for hop in reversed(hops):
         if not _is_trusted(hop):
-            try:
-                return str(ipaddress.ip_address(hop))
-            except ValueError:
-                return peer  # a malformed hop: count the proxy rather than trust garbage
-    return hops[0] if hops else peer
+            # A malformed hop: count the proxy rather than trust garbage.
+            return _valid(hop) or peer
+    return _valid(hops[0]) if hops else peer
+
+
+def _valid(address: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(address.strip()))
+    except ValueError:
+        return None
+
+
+def client_address(request) -> str:
+    """The client address as a rate-limit bucket name."""
+    return client_ip(request) or "unknown"

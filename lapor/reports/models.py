@@ -85,6 +85,8 @@ class Report(models.Model):
     updated_at = models.DateTimeField()
     # Incremented by every event: clients may send it back to detect a concurrent change.
     version = models.PositiveIntegerField(default=0)
+    # Citizens who said "me too" (+1) on the public page; kept here so the feed needs no count.
+    support_count = models.PositiveIntegerField(_("supporters"), default=0)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -174,3 +176,26 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key")]
+
+
+class ReportSearchDocument(models.Model):
+    """The publicly searchable text of a report that may appear in the public feed: its title and
+    description with personal data redacted (lapor.core.redact), so that searching for a phone
+    number or NIK cannot reveal which report contains it. Confidential reports have none.
+
+    PostgreSQL searches it through a GIN index on to_tsvector('indonesian', text); SQLite through
+    an FTS5 table kept in step by triggers (both created in migration 0002)."""
+
+    report = models.OneToOneField(Report, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+
+
+class ReportSupport(models.Model):
+    """A signed-in citizen's "me too" (+1) on a public report: once per person and report."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "user"], name="support_once_per_user")]

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from lapor.core import clock
 from lapor.core.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed, NotFound
 
-from . import deadlines, workflow
+from . import deadlines, public, workflow
 from .actors import Actor
 from .attachments import CheckedFile, check_uploads
 from .effects import EFFECTS, Context
@@ -126,6 +126,7 @@ def _create(clean, actor: Actor, checked: list[CheckedFile], stored: list[str]) 
     deadlines.start_ombudsman_clock(report, now)
     report.tracking_number = new_tracking_number()
     report.save(force_insert=True)
+    public.index_for_search(report)
     event = ReportEvent.objects.create(
         report=report,
         seq=1,

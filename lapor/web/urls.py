@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feed, views
 
 app_name = "web"
 
@@ -11,6 +11,8 @@ urlpatterns = [
     path("wilayah/", views.regions, name="regions"),
     path("lacak/", views.track_lookup, name="track_lookup"),
     path("lacak/<str:tracking_number>/", views.track, name="track"),
+    path("laporan/", feed.feed, name="feed"),
+    path("lacak/<str:tracking_number>/dukung/", feed.support, name="support"),
     path("lacak/<str:tracking_number>/<str:action>/", views.reporter_action, name="reporter_action"),
     path("petugas/", views.queue, name="queue"),
     path("petugas/jabatan/", views.positions, name="positions"),

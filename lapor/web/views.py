@@ -22,7 +22,7 @@ from lapor.reports.attachments import human_size
 from lapor.core.ratelimit import client_address, hit
 from lapor.reports import selectors, services
 from lapor.reports.actors import Actor
-from lapor.reports import policy, privacy
+from lapor.reports import policy, privacy, public
 from lapor.reports.selectors import available_actions, handler_of, timeline_for
 from lapor.reports.states import Action, ArchiveReason, RejectReason, ReportType, Status
 from lapor.reports.tokens import normalise_tracking_number
@@ -128,6 +128,8 @@ def track(request, tracking_number):
             "is_reporter": is_reporter,
             "reporter_actions": reporter_actions,
             "show_content": policy.can_read_content(actor, report),
+            "is_public": public.is_public(report),
+            "supported": bool(public.supported_by(request.user, [report.pk])),
         },
     )
 

@@ -53,3 +53,11 @@ def test_the_sign_in_lockout_counts_the_same_address(settings):
 
     settings.LAPOR_TRUSTED_PROXIES = ["127.0.0.1"]
     assert get_client_ip_address(_request("127.0.0.1", "1.2.3.4, 198.51.100.7")) == "198.51.100.7"
+
+
+def test_a_request_without_an_address_has_none(settings):
+    from lapor.core.ratelimit import client_ip
+
+    request = rf.get("/")
+    request.META.pop("REMOTE_ADDR", None)
+    assert client_ip(request) is None and client_address(request) == "unknown"

@@ -1,0 +1,126 @@
+"""The public side of reports: which reports everyone may see in the feed, full-text search over
+their redacted text, and citizens' support (+1).
+
+A report appears in the public feed once the national desk (or the agency chosen by the
+reporter) has accepted it for handling, and never when it is confidential: unverified reports
+may hold abusive content, rejected ones were refused for a reason. Its text is redacted
+(lapor.core.redact) both where it is shown and where it is searched."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lapor.core import clock
+from lapor.core.errors import Conflict, InvalidInput, NotFound
+from lapor.core.redact import redact
+
+from .models import Report, ReportSearchDocument, ReportSupport
+from .states import Status
+
+# Accepted for handling at least once; not rejected, archived or still unverified.
+PUBLIC_STATUSES = (
+    Status.AT_AGENCY,
+    Status.RETURNED,
+    Status.FORWARDED,
+    Status.IN_PROCESS,
+    Status.FOLLOWED_UP,
+    Status.APPEALED,
+    Status.CLOSED,
+    Status.OMBUDSMAN,
+)
+MAX_QUERY_LENGTH = 200
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def is_public(report: Report) -> bool:
+    return not report.is_confidential and report.status in PUBLIC_STATUSES
+
+
+def index_for_search(report: Report) -> None:
+    """Write the searchable text of a new report (called in the submission's transaction)."""
+    if not report.is_confidential:
+        ReportSearchDocument.objects.create(report=report, text=redact(f"{report.title}\n{report.description}"))
+
+
+@dataclass(frozen=True)
+class FeedFilter:
+    query: str = ""
+    category_id: int | None = None  # a category and its sub-categories
+    agency_name: str = ""
+    province_code: str = ""
+    status: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _search(query: str) -> Q:
+    words = _WORD.findall(query)
+    if not words:
+        return Q()
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT report_id FROM reports_reportsearchdocument "
+            "WHERE to_tsvector('indonesian', text) @@ plainto_tsquery('indonesian', %s)"
+        )
+        return Q(pk__in=RawSQL(sql, [" ".join(words)]))
+    # FTS5: every word must match, each as a quoted prefix term (no operator injection).
+    match = " ".join('"%s"*' % w.replace('"', "") for w in words)
+    return Q(pk__in=RawSQL("SELECT rowid FROM report_search_fts WHERE report_search_fts MATCH %s", [match]))
+
+
+def public_reports(f: FeedFilter = FeedFilter()) -> QuerySet[Report]:
+    """Reports everyone may see, newest first, narrowed by the filter."""
+    qs = Report.objects.filter(is_confidential=False, status__in=PUBLIC_STATUSES)
+    if f.query:
+        qs = qs.filter(_search(f.query[:MAX_QUERY_LENGTH]))
+    if f.category_id:
+        qs = qs.filter(Q(category_id=f.category_id) | Q(category__parent_id=f.category_id))
+    if f.agency_name:
+        qs = qs.filter(Q(agency__name__icontains=f.agency_name) | Q(agency__short_name__iexact=f.agency_name))
+    if f.province_code:
+        # Region codes nest as text (35, 35.78, 35.78.01, ...).
+        qs = qs.filter(Q(region_id=f.province_code) | Q(region__code__startswith=f.province_code + "."))
+    if f.status:
+        qs = qs.filter(status=f.status)
+    # Dates are the reader's calendar days in the display zone (WIB), not UTC days.
+    zone = timezone.get_default_timezone()
+    if f.date_from:
+        qs = qs.filter(submitted_at__gte=datetime.combine(f.date_from, time.min, tzinfo=zone))
+    if f.date_to:
+        qs = qs.filter(submitted_at__lte=datetime.combine(f.date_to, time.max, tzinfo=zone))
+    return qs.select_related("category", "agency", "region").order_by("-submitted_at", "-pk")
+
+
+def report_support(*, tracking_number: str, actor) -> Report:
+    """Count a signed-in citizen's +1 on a public report, once per person."""
+    if actor.user_id is None:
+        raise InvalidInput(_("Sign in to support a report."), field="user")
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
+        if report is None or not is_public(report):
+            raise NotFound(_("There is no public report with this tracking number."))
+        if report.reporter_id == actor.user_id:
+            raise Conflict(_("You cannot support your own report."))
+        try:
+            with transaction.atomic():
+                ReportSupport.objects.create(report=report, user_id=actor.user_id, created_at=clock.now())
+        except IntegrityError:
+            raise Conflict(_("You already support this report.")) from None
+        Report.objects.filter(pk=report.pk).update(support_count=F("support_count") + 1)
+    report.refresh_from_db(fields=["support_count"])
+    return report
+
+
+def supported_by(user, reports) -> set[int]:
+    """The ids among `reports` that `user` supports (for the button's state)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return set(ReportSupport.objects.filter(user=user, report__in=list(reports)).values_list("report_id", flat=True))

@@ -1,0 +1,111 @@
+"""The public feed of reports (filters and full-text search) and citizens' support (+1).
+
+Everything here is public: reports come only from lapor.reports.public (never confidential,
+never unverified) and their text is redacted before it is shown."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lapor.agencies.models import Category, Region
+from lapor.core.errors import DomainError
+from lapor.core.redact import redact
+from lapor.reports import public
+from lapor.reports.actors import Actor
+from lapor.reports.states import Status
+from lapor.reports.tokens import normalise_tracking_number
+
+PAGE_SIZE = 20
+
+
+def _date(value: str, label: str, errors: list[str]) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        errors.append(_("%(field)s must be a date like 2026-11-23.") % {"field": label})
+        return None
+
+
+def _filter_from(params, errors: list[str]) -> public.FeedFilter:
+    category = None
+    if params.get("kategori"):
+        category = Category.objects.filter(code=params["kategori"]).values_list("pk", flat=True).first()
+        if category is None:
+            errors.append(_("There is no such category."))
+    status = params.get("status", "")
+    if status and status not in public.PUBLIC_STATUSES:
+        errors.append(_("There is no such status."))
+        status = ""
+    province = params.get("provinsi", "")
+    if province and not Region.objects.filter(code=province, level=Region.Level.PROVINCE).exists():
+        errors.append(_("There is no such province."))
+        province = ""
+    f = public.FeedFilter(
+        query=params.get("q", "").strip()[: public.MAX_QUERY_LENGTH],
+        category_id=category,
+        agency_name=params.get("instansi", "").strip()[:100],
+        province_code=province,
+        status=status,
+        date_from=_date(params.get("dari", ""), _("From"), errors),
+        date_to=_date(params.get("sampai", ""), _("Until"), errors),
+    )
+    if f.date_from and f.date_to and f.date_from > f.date_to:
+        errors.append(_("The start date is after the end date."))
+    return f
+
+
+def feed(request):
+    """Public reports, newest first. Pages are fetched one row beyond the page size instead of
+    counted: a count over millions of rows would cost more than the page itself."""
+    errors: list[str] = []
+    f = _filter_from(request.GET, errors)
+    try:
+        page = max(1, int(request.GET.get("hal", "1")))
+    except ValueError:
+        page = 1
+    rows = [] if errors else list(public.public_reports(f)[(page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1])
+    has_next = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    for r in rows:
+        r.public_title = redact(r.title)
+        r.public_excerpt = redact(r.description[:280])
+    query = request.GET.copy()
+    query.pop("hal", None)
+    return render(
+        request,
+        "web/feed.html",
+        {
+            "rows": rows,
+            "errors": errors,
+            "page": page,
+            "has_next": has_next,
+            "query_string": query.urlencode(),
+            "params": request.GET,
+            "categories": Category.objects.filter(parent__isnull=True).order_by("name"),
+            "provinces": Region.objects.filter(level=Region.Level.PROVINCE).order_by("name"),
+            "statuses": [(s, Status(s).label) for s in public.PUBLIC_STATUSES],
+            "supported": public.supported_by(request.user, [r.pk for r in rows]),
+        },
+    )
+
+
+@require_POST
+def support(request, tracking_number):
+    number = normalise_tracking_number(tracking_number)
+    if not request.user.is_authenticated:
+        messages.error(request, _("Sign in to support a report."))
+        return redirect(f"/masuk/?next=/lacak/{number}/")
+    try:
+        public.report_support(tracking_number=number, actor=Actor.for_user(request.user))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Thank you: your support has been counted."))
+    return redirect("web:track", tracking_number=number)
