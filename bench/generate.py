@@ -635,6 +635,12 @@ def report_columns():
     )
 
 
+def search_text(r) -> str:
+    from lapor.core.redact import redact
+
+    return redact(f"{r.title}\n{r.description}")
+
+
 def write_batch_pg(reports, events) -> None:
     from django.db import connection, transaction
     from psycopg.types.json import Jsonb
@@ -665,13 +671,18 @@ def write_batch_pg(reports, events) -> None:
                     v = e.values()
                     v["data"] = Jsonb(v["data"])
                     cp.write_row([v[a] for a in attrs])
+            # The public feed's search text, as services.report_submit writes it.
+            with cur.copy("COPY reports_reportsearchdocument (report_id, text) FROM STDIN") as cp:
+                for r in reports:
+                    if not r.is_confidential:
+                        cp.write_row([r.id, search_text(r)])
 
 
 def write_batch_orm(reports, events) -> None:
     from django.db import transaction
     from django.db.models import Max
 
-    from lapor.reports.models import Report, ReportEvent
+    from lapor.reports.models import Report, ReportEvent, ReportSearchDocument
 
     rcols, _ = report_columns()
     attrs = [a for _, a in rcols]
@@ -684,6 +695,9 @@ def write_batch_orm(reports, events) -> None:
         for i, e in enumerate(events):
             e.id = start + i
         ReportEvent.objects.bulk_create([ReportEvent(**e.values()) for e in events], batch_size=1000)
+        ReportSearchDocument.objects.bulk_create(
+            [ReportSearchDocument(report_id=r.id, text=search_text(r)) for r in reports if not r.is_confidential], batch_size=1000
+        )
 
 
 class _PositionsInMemory:
