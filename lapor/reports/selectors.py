@@ -51,6 +51,11 @@ def report_queue(actor, *, status: str | None = None, overdue: bool | None = Non
     return queryset.select_related("agency", "unit", "category", "region").order_by("stage_due_at", "pk")
 
 
+def reports_of_reporter(user) -> QuerySet[Report]:
+    """The reports a signed-in citizen submitted, newest first ("my reports")."""
+    return Report.objects.filter(reporter_id=user.pk).select_related("agency", "unit", "category", "region").order_by("-submitted_at", "-pk")
+
+
 def report_by_tracking_number(number: str) -> Report | None:
     from .tokens import normalise_tracking_number
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("lacak/", views.track_lookup, name="track_lookup"),
     path("lacak/<str:tracking_number>/", views.track, name="track"),
     path("laporan/", feed.feed, name="feed"),
+    path("laporan-saya/", views.my_reports, name="my_reports"),
     path("lacak/<str:tracking_number>/dukung/", feed.support, name="support"),
     path("lacak/<str:tracking_number>/<str:action>/", views.reporter_action, name="reporter_action"),
     path("petugas/", views.queue, name="queue"),

@@ -151,6 +151,15 @@ def reporter_action(request, tracking_number, action):
     return redirect("web:track", tracking_number=number)
 
 
+@login_required
+def my_reports(request):
+    """A signed-in reporter's own reports, with where each stands and who acts next by when."""
+    page = Paginator(selectors.reports_of_reporter(request.user), 20).get_page(request.GET.get("hal"))
+    for report in page:
+        report.handler_role, report.handler_agency = handler_of(report)
+    return render(request, "web/my_reports.html", {"page": page})
+
+
 # --- officers -------------------------------------------------------------------------------------
 @login_required
 def queue(request):

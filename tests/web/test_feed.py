@@ -129,3 +129,16 @@ def test_support_refused_for_own_hidden_or_unknown_reports(world, submit, feed_w
     citizen.post("/lacak/ABCDE12345/dukung/", follow=True)
     assert ReportSupport.objects.count() == 0
     assert set(Report.objects.values_list("support_count", flat=True)) == {0}
+
+
+def test_my_reports_lists_only_the_signed_in_reporters_own(world, submit):
+    mine, _ = submit(user=world.citizen, title="Trotoar rusak di Jalan Darmo", is_anonymous=True)
+    submit(user=world.outsider, title="Laporan orang lain")
+    submit(title="Laporan tamu")
+    client = Client(headers={"Accept-Language": "en"})
+    assert client.get("/laporan-saya/")["Location"].startswith("/masuk/")
+    sign_in(client, world.citizen)
+    html = client.get("/laporan-saya/").content.decode()
+    assert "Trotoar rusak di Jalan Darmo" in html and mine.formatted_tracking_number in html and "anonymous" in html
+    assert "Laporan orang lain" not in html and "Laporan tamu" not in html
+    assert "Next: the national desk verifies the report" in html
