@@ -119,7 +119,7 @@ def list_reports(request, status: str | None = None, overdue: bool | None = None
     actor = actor_from_request(request, require_user=True)
     page, page_size = max(page, 1), min(max(page_size, 1), 200)
     if queue:
-        qs = selectors.report_queue(actor, status=status, overdue=overdue)
+        qs = selectors.report_queue(actor, selectors.QueueFilter(status=status or "", overdue=overdue))
     else:
         qs = selectors.reports_visible_to(actor).select_related("agency", "unit", "category").order_by("-submitted_at", "-pk")
         if status:

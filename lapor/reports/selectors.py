@@ -4,9 +4,13 @@ nothing leaks by forgetting a filter. What each role may see is decided in `poli
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
 
 from lapor.accounts.models import Role
+from lapor.core import clock, workdays
 
 from . import policy
 from .models import Report, ReportEvent
@@ -29,8 +33,24 @@ def can_view(actor, report: Report) -> bool:
     return policy.allows(actor, policy.Permission.VIEW, report)
 
 
-def report_queue(actor, *, status: str | None = None, overdue: bool | None = None) -> QuerySet[Report]:
-    """An officer's working queue: what waits for one of their positions, soonest due first."""
+@dataclass(frozen=True)
+class QueueFilter:
+    """What an officer narrows their queue to. Empty values mean "all"."""
+
+    status: str = ""
+    overdue: bool | None = None
+    due_soon: bool = False  # not yet overdue, due by the end of the next working day
+    category_id: int | None = None  # a category and its sub-categories
+    province_code: str = ""
+    channel: str = ""
+    sort: str = "due"  # one of QUEUE_SORTS
+
+
+QUEUE_SORTS = {"due": ("stage_due_at", "pk"), "newest": ("-submitted_at", "-pk"), "oldest": ("submitted_at", "pk")}
+
+
+def _waiting_for(actor) -> Q:
+    """What waits for one of the actor's positions."""
     from .states import Status
 
     condition = Q(pk__in=[])
@@ -43,12 +63,46 @@ def report_queue(actor, *, status: str | None = None, overdue: bool | None = Non
     liaison_units = {p.agency_id for p in actor.positions_with(Role.LIAISON_OFFICER)}
     if liaison_units:
         condition |= Q(unit_id__in=liaison_units, status__in=[Status.FORWARDED, Status.IN_PROCESS])
-    queryset = Report.objects.filter(condition)
-    if status:
-        queryset = queryset.filter(status=status)
-    if overdue is not None:
-        queryset = queryset.filter(is_overdue=overdue)
-    return queryset.select_related("agency", "unit", "category", "region").order_by("stage_due_at", "pk")
+    return condition
+
+
+def due_soon_cutoff() -> datetime:
+    """The end of the next working day (Jakarta): "due soon" means due before this."""
+    return workdays.calendar().due_at(clock.now(), 1)
+
+
+def report_queue(actor, f: QueueFilter = QueueFilter()) -> QuerySet[Report]:
+    """An officer's working queue: what waits for one of their positions, soonest due first."""
+    queryset = Report.objects.filter(_waiting_for(actor))
+    if f.status:
+        queryset = queryset.filter(status=f.status)
+    if f.overdue is not None:
+        queryset = queryset.filter(is_overdue=f.overdue)
+    if f.due_soon:
+        queryset = queryset.filter(is_overdue=False, stage_due_at__lte=due_soon_cutoff())
+    if f.category_id:
+        queryset = queryset.filter(Q(category_id=f.category_id) | Q(category__parent_id=f.category_id))
+    if f.province_code:
+        queryset = queryset.filter(Q(region_id=f.province_code) | Q(region__code__startswith=f.province_code + "."))
+    if f.channel:
+        queryset = queryset.filter(channel=f.channel)
+    return queryset.select_related("agency", "unit", "category", "region").order_by(*QUEUE_SORTS.get(f.sort, QUEUE_SORTS["due"]))
+
+
+def queue_counts(actor) -> dict:
+    """Counts over the whole queue (before filters): total, overdue, due soon, and per status."""
+    rows = Report.objects.filter(_waiting_for(actor)).values("status").annotate(
+        n=Count("pk"),
+        overdue=Count("pk", filter=Q(is_overdue=True)),
+        due_soon=Count("pk", filter=Q(is_overdue=False, stage_due_at__lte=due_soon_cutoff())),
+    )
+    counts = {"total": 0, "overdue": 0, "due_soon": 0, "by_status": {}}
+    for row in rows:
+        counts["total"] += row["n"]
+        counts["overdue"] += row["overdue"]
+        counts["due_soon"] += row["due_soon"]
+        counts["by_status"][row["status"]] = row["n"]
+    return counts
 
 
 def reports_of_reporter(user) -> QuerySet[Report]:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lapor.agencies.models import Agency, Region
+from lapor.agencies.models import Agency, Category, Region
 from lapor.agencies.selectors import agency_and_units
 from lapor.core.errors import DomainError, RateLimited
 from lapor.core.redact import redact
@@ -24,7 +24,7 @@ from lapor.reports import selectors, services
 from lapor.reports.actors import Actor
 from lapor.reports import policy, privacy, public
 from lapor.reports.selectors import available_actions, handler_of, timeline_for
-from lapor.reports.states import Action, ArchiveReason, RejectReason, ReportType, Status
+from lapor.reports.states import Action, ArchiveReason, Channel, RejectReason, ReportType, Status
 from lapor.reports.tokens import normalise_tracking_number
 
 REPORTER_ACTIONS = [Action.SUPPLEMENT, Action.REPLY, Action.RATE, Action.APPEAL, Action.OMBUDSMAN_CONSENT, Action.OMBUDSMAN_DECLINE]
@@ -163,15 +163,41 @@ def my_reports(request):
 # --- officers -------------------------------------------------------------------------------------
 @login_required
 def queue(request):
+    """The reports waiting for the officer's positions, with filters and counts. Unknown filter
+    values are ignored (a stale bookmark still opens the queue)."""
     actor = Actor.for_user(request.user)
-    status = request.GET.get("status") or None
-    overdue = {"1": True, "0": False}.get(request.GET.get("overdue", ""))
-    qs = selectors.report_queue(actor, status=status, overdue=overdue)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    params = request.GET
+    category = Category.objects.filter(code=params.get("kategori", ""), parent__isnull=True).values_list("pk", flat=True).first()
+    f = selectors.QueueFilter(
+        status=params.get("status", "") if params.get("status", "") in Status.values else "",
+        overdue={"1": True, "0": False}.get(params.get("overdue", "")),
+        due_soon=params.get("segera") == "1",
+        category_id=category,
+        province_code=params.get("provinsi", "") if Region.objects.filter(code=params.get("provinsi", ""), level=Region.Level.PROVINCE).exists() else "",
+        channel=params.get("kanal", "") if params.get("kanal", "") in Channel.values else "",
+        sort=params.get("urut", "due") if params.get("urut") in selectors.QUEUE_SORTS else "due",
+    )
+    page = Paginator(selectors.report_queue(actor, f), 25).get_page(request.GET.get("page"))
+    counts = selectors.queue_counts(actor)
+    query = params.copy()
+    query.pop("page", None)
     return render(
         request,
         "web/queue.html",
-        {"page": page, "statuses": Status.choices, "status": status or "", "overdue": request.GET.get("overdue", ""), "positions": actor.positions},
+        {
+            "page": page,
+            "f": f,
+            "params": params,
+            "query_string": query.urlencode(),
+            "counts": counts,
+            "statuses": [(value, label, counts["by_status"].get(value, 0)) for value, label in Status.choices],
+            "channels": Channel.choices,
+            "categories": Category.objects.filter(parent__isnull=True).order_by("name"),
+            "provinces": Region.objects.filter(level=Region.Level.PROVINCE).order_by("name"),
+            "sorts": [("due", _("soonest due first")), ("newest", _("newest first")), ("oldest", _("oldest first"))],
+            "positions": actor.positions,
+            "due_soon_cutoff": selectors.due_soon_cutoff(),
+        },
     )
 
 

@@ -244,3 +244,33 @@ def test_forward_form_without_a_chosen_unit_writes_nothing(world, submit, office
         page = city.submit(officer_url(report, "forward"))  # the select left at "— choose —"
     assert messages(page) == ["Please choose a unit."]
     assert status_of(report) == "at_agency"
+
+
+def test_queue_filters_sort_and_counts(world, submit, officer_browser):
+    from datetime import timedelta
+
+    from lapor.core import clock
+    from tests.conftest import MONDAY_9AM
+
+    early, _ = submit(title="Laporan pertama di Surabaya")
+    clock.freeze(MONDAY_9AM + timedelta(hours=1))
+    late, _ = submit(title="Laporan kedua lewat aplikasi", channel="mobile", region_code="91.71")
+    desk = officer_browser(world.national_admin)
+    html = desk.get("/petugas/").content.decode()
+    assert "2 waiting" in html and "0 overdue" in html
+    assert html.index("Laporan pertama") < html.index("Laporan kedua")  # soonest due first
+    html = desk.get("/petugas/", urut="newest").content.decode()
+    assert html.index("Laporan kedua") < html.index("Laporan pertama")
+    html = desk.get("/petugas/", kanal="mobile").content.decode()
+    assert "Laporan kedua" in html and "Laporan pertama" not in html
+    html = desk.get("/petugas/", provinsi="35").content.decode()
+    assert "Laporan pertama" in html and "Laporan kedua" not in html
+    html = desk.get("/petugas/", kategori="pendidikan").content.decode()
+    assert "Laporan pertama" in html and "Laporan kedua" in html
+    # Due in 3 working days: not due soon today; due soon two working days later.
+    assert "Laporan pertama" not in desk.get("/petugas/", segera="1").content.decode()
+    clock.freeze(MONDAY_9AM + timedelta(days=2))
+    html = desk.get("/petugas/", segera="1").content.decode()
+    assert "Laporan pertama" in html and "2 due soon" in html
+    # Unknown values are ignored rather than failing.
+    assert "Laporan pertama" in desk.get("/petugas/", status="nope", kanal="fax", urut="x", provinsi="99", kategori="x").content.decode()
