@@ -1,0 +1,25 @@
+"""The officers' menu entries: each shown only to the roles that may use its page (the pages
+check again; the menu only avoids offering what would be refused)."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def officer_menu(context) -> dict:
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    cached = getattr(request, "_officer_menu", None)
+    if cached is None:
+        from lapor.accounts.services import may_manage
+        from lapor.agencies.selectors import may_see_decrees
+        from lapor.audit.selectors import may_read_audit
+        from lapor.reports.actors import Actor
+
+        actor = Actor.for_user(user)
+        cached = {"manage": may_manage(actor), "decrees": may_see_decrees(actor), "audit": may_read_audit(actor)}
+        request._officer_menu = cached
+    return cached
