@@ -1,4 +1,5 @@
-"""Celery app for production: Redis broker, beat runs the SLA sweep every minute.
+"""Celery app for production: Redis broker, beat runs the SLA sweep every minute and the
+outbox delivery (lapor.notify) every LAPOR_OUTBOX_INTERVAL_SECONDS.
 
 The embedded default has no broker; `manage.py run_worker` calls the same job functions.
 """
@@ -21,5 +22,10 @@ app.conf.beat_schedule = {
     "purge-idempotency-records": {
         "task": "lapor.reports.tasks.purge_idempotency_records",
         "schedule": 3600.0,
+    },
+    # The outbox: e-mail and SMS that could not be sent right after commit are retried here.
+    "deliver-messages": {
+        "task": "lapor.notify.tasks.deliver_pending",
+        "schedule": float(os.environ.get("LAPOR_OUTBOX_INTERVAL_SECONDS") or 30),
     },
 }

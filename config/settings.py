@@ -44,7 +44,7 @@ ALLOWED_HOSTS = env_list("LAPOR_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver"
 CSRF_TRUSTED_ORIGINS = env_list("LAPOR_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "lapor.accounts.adminconfig.TwoFactorAdminConfig",  # django.contrib.admin, open only after 2FA
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,11 +53,15 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves the API docs page from its bundled assets instead of a CDN
     "axes",  # login throttling and lockout
+    "django_otp",  # two-factor sign-in (lapor.accounts.twofactor)
+    "django_otp.plugins.otp_totp",  # authenticator apps
+    "django_otp.plugins.otp_static",  # single-use backup codes
     "lapor.core",
     "lapor.accounts",
     "lapor.agencies",
     "lapor.reports",
     "lapor.audit",
+    "lapor.notify",
     "lapor.web",
 ]
 
@@ -71,6 +75,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): second factor given
+    "lapor.accounts.twofactor.TwoFactorMiddleware",  # officials must give it before anything else
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
@@ -126,7 +132,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses sign-in while a lockout is in force
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, extended: the username field also takes the e-mail or the phone.
+    "lapor.accounts.backends.UsernameEmailOrPhoneBackend",
 ]
 # Login throttling: after LAPOR_LOGIN_FAILURE_LIMIT failed sign-ins for one username from one
 # address, that pair is locked for LAPOR_LOGIN_COOLOFF_MINUTES (per pair, so an attacker cannot
@@ -147,7 +154,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email", "phone")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -155,6 +165,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
+# Two-factor sign-in (ADR 0010): mandatory for officials and admin operators. The issuer is the
+# account's name in authenticator apps; keys are never shown in the Django admin.
+OTP_TOTP_ISSUER = "Lapor"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Language and time ----------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -177,6 +191,8 @@ STORAGES = {
 # Uploads larger than this are rejected with 413 before the view runs out of memory.
 LAPOR_MAX_ATTACHMENT_BYTES = env_int("LAPOR_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
 LAPOR_MAX_ATTACHMENTS = env_int("LAPOR_MAX_ATTACHMENTS", 5)
+# An agency's decree (SK) is one PDF, often a scan of the signed paper.
+LAPOR_MAX_DECREE_BYTES = env_int("LAPOR_MAX_DECREE_BYTES", 10 * 1024 * 1024)
 # A request whose declared body is larger is refused with 413 before it is read (files included;
 # Django's own DATA_UPLOAD_MAX_MEMORY_SIZE does not count uploaded files).
 LAPOR_MAX_REQUEST_BYTES = env_int("LAPOR_MAX_REQUEST_BYTES", 60 * 1024 * 1024)
@@ -195,6 +211,50 @@ LAPOR_SWEEP_BATCH_SIZE = env_int("LAPOR_SWEEP_BATCH_SIZE", 500)
 # How long a submission's Idempotency-Key is remembered (hours); older records are purged hourly.
 LAPOR_IDEMPOTENCY_HOURS = env_int("LAPOR_IDEMPOTENCY_HOURS", 24)
 
+# --- Outbound messages: e-mail and SMS (lapor.notify, ADR 0011) ------------------------------
+# E-mail: SMTP when LAPOR_EMAIL_HOST is set. Without a host, development (LAPOR_DEBUG, or
+# LAPOR_EMAIL_CONSOLE=1 as `make run` sets) prints messages on the console; otherwise e-mail is
+# off and sign-up or password reset by e-mail says it is unavailable (codes are never dropped silently).
+EMAIL_HOST = os.environ.get("LAPOR_EMAIL_HOST", "")
+EMAIL_PORT = env_int("LAPOR_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("LAPOR_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LAPOR_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LAPOR_EMAIL_USE_TLS", True)  # STARTTLS
+EMAIL_TIMEOUT = env_int("LAPOR_EMAIL_TIMEOUT_SECONDS", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("LAPOR_EMAIL_FROM", "Lapor <noreply@localhost>")
+if not EMAIL_HOST and (DEBUG or env_bool("LAPOR_EMAIL_CONSOLE", False)):
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # unusable (off) without a host
+# SMS: an HTTP gateway that takes POST {"to", "text"} with a bearer token. Unset: no SMS, and
+# sign-up or reset by phone says it is unavailable.
+LAPOR_SMS_GATEWAY_URL = os.environ.get("LAPOR_SMS_GATEWAY_URL", "")
+LAPOR_SMS_GATEWAY_TOKEN = os.environ.get("LAPOR_SMS_GATEWAY_TOKEN", "")
+LAPOR_SMS_GATEWAY_TIMEOUT_SECONDS = env_int("LAPOR_SMS_GATEWAY_TIMEOUT_SECONDS", 10)
+# Retries: a failed send is tried again after 1, 2, 4, … × LAPOR_OUTBOX_RETRY_SECONDS (at most an
+# hour apart) and given up after LAPOR_OUTBOX_MAX_ATTEMPTS; sent and failed rows are deleted after
+# LAPOR_OUTBOX_RETENTION_DAYS.
+LAPOR_OUTBOX_MAX_ATTEMPTS = env_int("LAPOR_OUTBOX_MAX_ATTEMPTS", 6)
+LAPOR_OUTBOX_RETRY_SECONDS = env_int("LAPOR_OUTBOX_RETRY_SECONDS", 60)
+LAPOR_OUTBOX_RETENTION_DAYS = env_int("LAPOR_OUTBOX_RETENTION_DAYS", 30)
+LAPOR_OUTBOX_BATCH_SIZE = env_int("LAPOR_OUTBOX_BATCH_SIZE", 200)
+LAPOR_OUTBOX_INTERVAL_SECONDS = env_int("LAPOR_OUTBOX_INTERVAL_SECONDS", 30)  # Celery beat
+# The public address of the site, for links in messages (no trailing slash).
+LAPOR_SITE_URL = os.environ.get("LAPOR_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Accounts: one-time codes and their limits (lapor/accounts/verification.py) --------------
+LAPOR_CODE_MINUTES = env_int("LAPOR_CODE_MINUTES", 15)
+LAPOR_CODE_MAX_ATTEMPTS = env_int("LAPOR_CODE_MAX_ATTEMPTS", 5)
+# An official's invitation to set a password lasts longer than a reset code.
+LAPOR_INVITATION_CODE_HOURS = env_int("LAPOR_INVITATION_CODE_HOURS", 72)
+# Per client address per hour (0 disables): sign-up forms, code re-sends, password-reset requests.
+LAPOR_SIGNUPS_PER_HOUR = env_int("LAPOR_SIGNUPS_PER_HOUR", 10)
+LAPOR_CODE_RESENDS_PER_HOUR = env_int("LAPOR_CODE_RESENDS_PER_HOUR", 5)
+LAPOR_PASSWORD_RESETS_PER_HOUR = env_int("LAPOR_PASSWORD_RESETS_PER_HOUR", 10)
+# Codes or notices sent to one e-mail address or phone number per hour, whoever asks (0 disables):
+# protects people from message floods and the SMS budget from abuse.
+LAPOR_MESSAGES_PER_DESTINATION_PER_HOUR = env_int("LAPOR_MESSAGES_PER_DESTINATION_PER_HOUR", 5)
+
 # --- Cache (rate limits, calendar) ---------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -212,11 +272,19 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("LAPOR_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_SAMESITE = "Lax"
+# A session (an official's working day, a citizen's visit) lasts at most this long, then signs in
+# again (password and, for officials, the second factor). Closing the browser does not end it.
+SESSION_COOKIE_AGE = env_int("LAPOR_SESSION_HOURS", 12) * 3600
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LAPOR_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # At DEBUG, the template engine logs every failed variable lookup with the whole context:
+        # report text, revealed identities. Never, whatever LAPOR_LOG_LEVEL says.
+        "django.template": {"level": "INFO"},
+    },
 }

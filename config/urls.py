@@ -11,5 +11,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("lapor.accounts.urls")),
+    path("", include("lapor.agencies.urls")),
+    path("", include("lapor.audit.urls")),
     path("", include("lapor.web.urls")),
 ]

@@ -3,12 +3,17 @@ and a clock pinned to a working Monday morning in Jakarta."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lapor.accounts.models import Position, Role, User
+from lapor.accounts.twofactor import needs_second_factor
 from lapor.agencies import lookups, sla
 from lapor.agencies.models import Agency, Category, Region
 from lapor.core import clock, workdays
@@ -67,6 +72,26 @@ def sign_in(client, user) -> None:
     """Sign `user` in on a Django test client, past every sign-in step (password and, for
     officials, the second factor). Tests that are not about signing in use this."""
     client.force_login(user)
+    if needs_second_factor(user):
+        # What django_otp.login does after a code is accepted: the session names its device.
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator(user).persistent_id
+        session.save()
+
+
+def authenticator(user) -> TOTPDevice:
+    """The user's confirmed authenticator-app device, created (with a random key) if missing."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Test phone", confirmed=True)
+
+
+def totp_code(device: TOTPDevice) -> str:
+    """What the person's phone would show and the server accepts next: the current time step's
+    code, or, when that one was used already (a code works once), the next step's, which the
+    server accepts as one step of clock difference. Real time, as django-otp uses it."""
+    device.refresh_from_db()
+    now_t = (int(time.time()) - device.t0) // device.step + device.drift
+    return f"{hotp(device.bin_key, max(now_t, device.last_t + 1), device.digits):0{device.digits}d}"
 
 
 def _user(username: str, **extra) -> User:

@@ -19,3 +19,14 @@ def test_pages_have_no_inline_scripts_or_styles(client):
     for path in ("/", "/lapor/", "/lacak/", "/masuk/"):
         html = client.get(path).content.decode()
         assert "<script>" not in html and " style=" not in html and "<style" not in html, path
+
+
+@pytest.mark.django_db
+def test_a_sign_in_lasts_twelve_hours_and_its_cookie_is_http_only(world):
+    from django.test import Client
+
+    client = Client()
+    page = client.post("/masuk/", {"username": "warga", "password": "pass-warga"})
+    assert page.status_code == 302
+    cookie = client.cookies["sessionid"]
+    assert cookie["max-age"] == 12 * 3600 and cookie["httponly"] and cookie["samesite"] == "Lax"

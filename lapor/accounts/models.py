@@ -77,3 +77,31 @@ class ApiToken(models.Model):
         """Create a token; the plain key is returned once and never stored."""
         key = "lpr_" + secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key)), key
+
+
+class VerificationCode(models.Model):
+    """A one-time code sent to an e-mail address or phone number, to prove it belongs to the
+    person (sign-up) or to let them set a new password (reset, an official's invitation).
+    Only a keyed hash is stored; the logic is in lapor/accounts/verification.py."""
+
+    class Purpose(models.TextChoices):
+        SIGN_UP = "sign_up", _("sign-up")
+        PASSWORD_RESET = "password_reset", _("password reset")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="verification_codes")
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    channel = models.CharField(_("channel"), max_length=8)  # "email" or "sms" (lapor.notify)
+    destination = models.CharField(_("destination"), max_length=254)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "purpose", "destination"]),
+            models.Index(fields=["destination", "purpose"]),
+        ]
+        verbose_name = _("verification code")
+        verbose_name_plural = _("verification codes")

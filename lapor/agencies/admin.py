@@ -1,12 +1,15 @@
-"""Operators edit reference data and SLA policies in the Django admin (issue #3 adds the audit trail)."""
+"""Operators edit reference data and SLA policies in the Django admin; every edit is audited
+(lapor/audit/adminlog.py)."""
 
 from django.contrib import admin
 
-from .models import Agency, Category, Region, SlaPolicy
+from lapor.audit.adminlog import AuditedAdminMixin
+
+from .models import Agency, AgencyDecree, Category, Region, SlaPolicy
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "level", "kind")
     list_filter = ("level",)
     search_fields = ("code", "name")
@@ -14,15 +17,18 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "kind", "parent", "timezone", "is_active")
     list_filter = ("kind", "timezone", "is_active")
     search_fields = ("code", "name", "short_name")
     raw_id_fields = ("parent", "coordinator", "region")
 
+    def audit_agency(self, obj):
+        return obj
+
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "parent", "is_priority", "active_from", "active_until")
     list_filter = ("is_priority",)
     search_fields = ("code", "name")
@@ -30,7 +36,33 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
+class SlaPolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("stage", "agency", "category", "duration", "unit")
     list_filter = ("stage", "unit")
     raw_id_fields = ("agency", "category")
+
+    def audit_agency(self, obj):
+        return obj.agency
+
+
+@admin.register(AgencyDecree)
+class AgencyDecreeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Operators see every agency's decrees and may correct a mistyped number, date or subject.
+    Decrees are recorded (with the PDF checks) and revoked on the agency's page, never deleted;
+    the file is not offered here: it is served only to the agency's admins and auditors and the
+    national desk."""
+
+    list_display = ("number", "agency", "date", "title", "recorded_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("number", "title", "agency__name", "agency__code")
+    fields = ("agency", "number", "date", "title", "original_name", "size", "sha256", "recorded_by", "recorded_at", "revoked_at", "revoked_by")
+    readonly_fields = ("agency", "original_name", "size", "sha256", "recorded_by", "recorded_at", "revoked_at", "revoked_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def audit_agency(self, obj):
+        return obj.agency

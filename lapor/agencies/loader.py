@@ -150,10 +150,30 @@ def ensure_default_slas() -> int:
 
 
 def load_all(regions_level: str = Region.Level.VILLAGE) -> dict:
-    """Load everything in one transaction; returns what was loaded, for reporting."""
+    """Load everything in one transaction, with one audit entry saying what it did; returns what
+    was loaded, for reporting."""
+    from lapor.audit.models import AuditEntry
+    from lapor.audit.services import audit_record
+
+    models = {"regions": Region, "agencies": Agency, "categories": Category}
     with transaction.atomic():
+        before = {name: model.objects.count() for name, model in models.items()}
         regions = load_regions(regions_level)
         agencies = load_agencies()
         categories = load_categories()
         slas_created = ensure_default_slas()
+        loaded = {"regions": regions, "agencies": agencies, "categories": categories}
+        # An upsert does not say which rows were new: rows in the fixtures = created + refreshed.
+        summary = {}
+        for name, model in models.items():
+            created = model.objects.count() - before[name]
+            total = sum(loaded[name].values())
+            summary[name] = {"in_fixtures": total, "created": created, "refreshed": total - created}
+        audit_record(
+            kind=AuditEntry.Kind.REFERENCE_LOADED,
+            actor=None,
+            regions_level=regions_level,
+            sla_policies_created=slas_created,
+            **summary,
+        )
     return {"regions": regions, "agencies": agencies, "categories": categories, "sla_created": slas_created}

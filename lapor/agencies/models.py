@@ -3,6 +3,7 @@
 Loaded idempotently by `manage.py load_reference` from the fixtures in lapor/agencies/reference/.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -181,3 +182,42 @@ class SlaPolicy(models.Model):
 
         reset_policies()
         return result
+
+
+class AgencyDecree(models.Model):
+    """A decree (Surat Keputusan, SK) in which an agency names the people who manage its
+    complaints. Having one in force is part of the connectivity indicator (*keterhubungan*).
+    The PDF is served only through a permission-checked view; a decree is revoked, never deleted."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="decrees", verbose_name=_("agency"))
+    number = models.CharField(_("decree number"), max_length=100)
+    date = models.DateField(_("decree date"))
+    title = models.CharField(_("subject"), max_length=300)
+    file = models.FileField(_("file"), upload_to="decrees/%Y/%m/", max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("revoked by")
+    )
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("decree (SK)")
+        verbose_name_plural = _("decrees (SK)")
+        constraints = [
+            # A decree number identifies one decree of an agency, revoked or not.
+            models.UniqueConstraint(fields=["agency", "number"], name="decree_unique_number_per_agency"),
+        ]
+
+    def __str__(self):
+        return f"SK {self.number} ({self.agency})"
+
+    @property
+    def in_force(self) -> bool:
+        return self.revoked_at is None

@@ -24,6 +24,14 @@ class Sla:
     duration: int
     unit: str
 
+    def describe(self) -> str:
+        """In plain words for citizens, e.g. "3 hari kerja"."""
+        from django.utils.translation import ngettext
+
+        if self.unit == "calendar_days":
+            return ngettext("%(n)d day", "%(n)d days", self.duration) % {"n": self.duration}
+        return ngettext("%(n)d working day", "%(n)d working days", self.duration) % {"n": self.duration}
+
     def due_from(self, start: datetime, tz: str) -> datetime:
         if self.unit == "calendar_days":
             return start + timedelta(days=self.duration)

@@ -52,7 +52,7 @@ def summary_dict(actor, report) -> dict:
     return {
         "tracking_number": report.tracking_number,
         "type": report.type,
-        "title": report.title if policy.can_read_content(actor, report) else None,
+        "title": policy.readable_text(actor, report, report.title) if policy.can_read_content(actor, report) else None,
         "status": report.status,
         "status_label": str(Status(report.status).label),
         "stage": report.stage,
@@ -81,9 +81,9 @@ def detail_dict(actor, report, actions: list[str]) -> dict:
     content = policy.can_read_content(actor, report)
     data = summary_dict(actor, report)
     data.update(
-        description=report.description if content else None,
+        description=policy.readable_text(actor, report, report.description) if content else None,
         event_date=report.event_date,
-        address=report.address if content else None,
+        address=policy.readable_text(actor, report, report.address) if content else None,
         latitude=float(report.latitude) if content and report.latitude is not None else None,
         longitude=float(report.longitude) if content and report.longitude is not None else None,
         is_anonymous=report.is_anonymous,
@@ -93,7 +93,7 @@ def detail_dict(actor, report, actions: list[str]) -> dict:
         transfer_count=report.transfer_count,
         suggested_agency=report.suggested_agency.code if report.suggested_agency_id else None,
         rating=report.rating,
-        rating_comment=report.rating_comment if content else None,
+        rating_comment=policy.readable_text(actor, report, report.rating_comment) if content else None,
         attachments=[
             {"name": a.original_name, "content_type": a.content_type, "size": a.size, "event_seq": a.event.seq if a.event_id else None}
             for a in report.attachments.select_related("event")

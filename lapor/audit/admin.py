@@ -7,9 +7,10 @@ from .models import AuditEntry
 class AuditEntryAdmin(admin.ModelAdmin):
     """Read-only: entries are appended by the services and never edited."""
 
-    list_display = ("at", "kind", "actor", "report", "reason")
+    list_display = ("at", "kind", "actor", "report", "agency", "reason")
     list_filter = ("kind",)
-    search_fields = ("report__tracking_number", "actor__username", "reason")
+    list_select_related = ("actor", "report", "agency")
+    search_fields = ("report__tracking_number", "actor__username", "agency__code", "reason")
 
     def has_add_permission(self, request):
         return False

@@ -13,6 +13,17 @@ class AuditEntry(models.Model):
         IDENTITY_REVEAL = "identity_reveal", _("identity of an anonymous reporter revealed")
         CONFIDENTIAL_READ = "confidential_read", _("confidential report read")
         POSITION_CHANGE = "position_change", _("position handed over")
+        POSITION_CREATED = "position_created", _("position created")
+        POSITION_DEACTIVATED = "position_deactivated", _("position deactivated")
+        POSITION_REACTIVATED = "position_reactivated", _("position reactivated")
+        USER_CREATED = "user_created", _("official's account created")
+        USER_DEACTIVATED = "user_deactivated", _("account deactivated")
+        USER_REACTIVATED = "user_reactivated", _("account reactivated")
+        DECREE_RECORDED = "decree_recorded", _("decree (SK) recorded")
+        DECREE_REVOKED = "decree_revoked", _("decree (SK) revoked")
+        ADMIN_CHANGE = "admin_change", _("changed in the Django admin")
+        REFERENCE_LOADED = "reference_loaded", _("reference data loaded")
+        TWO_FACTOR_RESET = "two_factor_reset", _("two-step sign-in reset")
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     at = models.DateTimeField()
@@ -20,13 +31,20 @@ class AuditEntry(models.Model):
     actor_position = models.ForeignKey("accounts.Position", null=True, on_delete=models.PROTECT, related_name="+")
     report = models.ForeignKey("reports.Report", null=True, on_delete=models.PROTECT, related_name="+")
     position = models.ForeignKey("accounts.Position", null=True, on_delete=models.PROTECT, related_name="+")
+    # The agency (or unit) the entry concerns, so that its auditors and admin find it; empty for
+    # national reference data and for objects that no longer exist.
+    agency = models.ForeignKey("agencies.Agency", null=True, on_delete=models.PROTECT, related_name="+")
     reason = models.TextField(blank=True)
     # Where it happened (e.g. "api", "web"), never the revealed data itself.
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["kind", "at"]), models.Index(fields=["report", "at"])]
+        indexes = [
+            models.Index(fields=["kind", "at"]),
+            models.Index(fields=["report", "at"]),
+            models.Index(fields=["agency", "at"]),
+        ]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
 

@@ -6,7 +6,12 @@ from lapor.core import clock
 from .models import AuditEntry
 
 
-def audit_record(*, kind: str, actor, report=None, reason: str = "", position=None, subject_position=None, **data) -> AuditEntry:
+def audit_record(
+    *, kind: str, actor, report=None, reason: str = "", position=None, subject_position=None, agency=None, **data
+) -> AuditEntry:
+    """`position` is the actor's position; `subject_position` and `agency` what the entry is about
+    (the agency defaults to the subject position's, so that the agency's auditors find it)."""
+    agency_id = agency.pk if agency is not None else getattr(subject_position, "agency_id", None)
     return AuditEntry.objects.create(
         kind=kind,
         at=clock.now(),
@@ -14,6 +19,7 @@ def audit_record(*, kind: str, actor, report=None, reason: str = "", position=No
         actor_position=position,
         report=report,
         position=subject_position,
+        agency_id=agency_id,
         reason=reason,
         data=data,
     )

@@ -17,6 +17,7 @@ from lapor.agencies.models import Agency
 from lapor.reports.actors import Actor
 
 from .catalog import Catalog, Office, unit_slug
+from .totp import ensure_demo_devices
 
 DEMO_PASSWORD = "lapor-demo-2026"
 DEMO_CITIZEN = "warga"
@@ -110,6 +111,9 @@ def ensure_accounts(catalog: Catalog) -> DemoAccounts:
     table.append((DEMO_CITIZEN, "reporter (citizen)", "-"))
     citizens = [make.user(f"warga{i:02d}", name) for i, name in enumerate(CITIZEN_NAMES, start=1)]
     officers = len(make.users) - len(citizens) - 1
+    # Officials must sign in with a second factor: theirs is a published demo key (lapor/demo/totp.py).
+    not_official = {citizen.pk} | {c.pk for c in citizens}
+    ensure_demo_devices([u for u in make.users.values() if u.pk not in not_official])
     return DemoAccounts(desk, admins, liaisons, citizen, citizens, table, officers, make.warnings)
 
 

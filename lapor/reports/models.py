@@ -199,3 +199,37 @@ class ReportSupport(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "user"], name="support_once_per_user")]
+
+
+class ResponseTemplate(models.Model):
+    """A reusable text for answering reports, kept by an agency (units use their agency's).
+    Officers start from it and adapt it to the report; it is never sent unedited by itself."""
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="response_templates", verbose_name=_("agency"))
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("text"))
+    is_active = models.BooleanField(_("active"), default=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [models.UniqueConstraint(fields=["agency", "title"], name="response_template_title_per_agency")]
+        verbose_name = _("response template")
+        verbose_name_plural = _("response templates")
+
+    def __str__(self):
+        return self.title
+
+
+class SavedQueueView(models.Model):
+    """An officer's named filter of their queue (the query string of /petugas/)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_queue_views")
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(max_length=500)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_view_name_per_user")]

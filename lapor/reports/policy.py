@@ -20,6 +20,7 @@ from django.db.models import Q
 from lapor.accounts.models import Role
 from lapor.agencies.selectors import agency_and_units
 from lapor.core import clock
+from lapor.core.redact import redact
 
 from .states import ACTIVE, Status
 
@@ -184,3 +185,11 @@ def can_see_identity(actor, report) -> bool:
     if report.is_anonymous:
         return actor.is_reporter_of(report)
     return allows(actor, P.SEE_IDENTITY, report)
+
+
+def readable_text(actor, report, text: str) -> str:
+    """Free text (title, description, address, notes, comment) as this actor may read it.
+    Personal data typed into it (NIK/KK, phone, e-mail) identifies the reporter, so only those
+    who may see the reporter's identity read it as written; everyone else — supervisors, and
+    every official on an anonymous report — reads it redacted, like the public."""
+    return text if can_see_identity(actor, report) else redact(text)

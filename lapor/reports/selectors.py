@@ -159,4 +159,6 @@ def timeline_for(actor, report: Report) -> list[ReportEvent]:
     for event in events:
         if not content or (not event.note_public and not internal):
             event.note = ""
+        elif event.note:
+            event.note = policy.readable_text(actor, report, event.note)
     return events

@@ -21,6 +21,7 @@ from lapor.reports.states import Status
 from lapor.reports.tokens import normalise_tracking_number
 
 PAGE_SIZE = 20
+FEED_FIELDS = ("q", "kategori", "instansi", "provinsi", "status", "dari", "sampai")
 
 
 def _date(value: str, label: str, errors: list[str]) -> date | None:
@@ -87,7 +88,9 @@ def feed(request):
             "page": page,
             "has_next": has_next,
             "query_string": query.urlencode(),
-            "params": request.GET,
+            # Every field with a default: a lookup that fails in a template is logged at DEBUG with
+            # the whole QueryDict, which would put a searched NIK or phone number in the logs.
+            "params": {field: request.GET.get(field, "") for field in FEED_FIELDS},
             "categories": Category.objects.filter(parent__isnull=True).order_by("name"),
             "provinces": Region.objects.filter(level=Region.Level.PROVINCE).order_by("name"),
             "statuses": [(s, Status(s).label) for s in public.PUBLIC_STATUSES],

@@ -1,6 +1,7 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
-from . import feed, views
+from . import feed, responses, views
 
 app_name = "web"
 
@@ -9,6 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("lapor/", views.submit, name="submit"),
     path("wilayah/", views.regions, name="regions"),
+    path("kategori/", views.categories, name="categories"),
+    path("instansi/", views.agency_suggestions, name="agency_suggestions"),
     path("lacak/", views.track_lookup, name="track_lookup"),
     path("lacak/<str:tracking_number>/", views.track, name="track"),
     path("laporan/", feed.feed, name="feed"),
@@ -16,7 +19,11 @@ urlpatterns = [
     path("lacak/<str:tracking_number>/dukung/", feed.support, name="support"),
     path("lacak/<str:tracking_number>/<str:action>/", views.reporter_action, name="reporter_action"),
     path("petugas/", views.queue, name="queue"),
-    path("petugas/jabatan/", views.positions, name="positions"),
+    path("petugas/massal/", views.bulk_action, name="bulk_action"),
+    path("petugas/tampilan/", views.saved_view, name="saved_view"),
+    path("petugas/templat/", responses.response_templates, name="response_templates"),
+    # The hand-over page moved into the positions-and-accounts page (lapor/accounts/views/manage.py).
+    path("petugas/jabatan/", RedirectView.as_view(pattern_name="accounts:manage", permanent=True), name="positions"),
     path("petugas/laporan/<str:tracking_number>/", views.officer_report, name="officer_report"),
     path("petugas/laporan/<str:tracking_number>/aksi/<str:action>/", views.officer_action, name="officer_action"),
     path("petugas/laporan/<str:tracking_number>/lampiran/<int:attachment_id>/", views.officer_attachment, name="officer_attachment"),

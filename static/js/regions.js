@@ -1,5 +1,6 @@
-// Progressive enhancement for the location pickers: choosing a region loads its children.
-// Without JavaScript the province alone is sent, which is enough to submit.
+// Progressive enhancement for the cascading pickers (regions, categories): choosing an entry
+// loads its children from the select's data-source (default: the regions). Without JavaScript
+// the top level alone is sent, which is enough to submit.
 document.querySelectorAll("select[data-child]").forEach(function (select) {
   select.addEventListener("change", function () {
     var child = document.getElementById(select.dataset.child);
@@ -9,7 +10,7 @@ document.querySelectorAll("select[data-child]").forEach(function (select) {
       next = next.dataset.child ? document.getElementById(next.dataset.child) : null;
     }
     if (!select.value) return;
-    fetch("/wilayah/?parent=" + encodeURIComponent(select.value))
+    fetch((select.dataset.source || "/wilayah/") + "?parent=" + encodeURIComponent(select.value))
       .then(function (r) { return r.text(); })
       .then(function (html) { child.insertAdjacentHTML("beforeend", html); });
   });

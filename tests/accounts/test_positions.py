@@ -16,9 +16,12 @@ def test_hand_over_moves_the_queue_and_keeps_history(world, submit, client):
     position = Position.objects.get(holder=world.education_officer)
 
     sign_in(client, world.city_admin)
-    page = client.get("/petugas/jabatan/").content.decode()
-    assert position.title in page and "Admin Instansi" not in page.split("<tbody>")[1]  # admins do not hand over admins
-    response = client.post("/petugas/jabatan/", {"position": position.pk, "username": "penggantidisdik"}, follow=True)
+    assert client.get("/petugas/jabatan/").url == "/petugas/pengguna/"  # the old address of the hand-over page
+    page = client.get("/petugas/pengguna/").content.decode()
+    assert f'action="/petugas/pengguna/jabatan/{position.pk}/serah-terima/"' in page
+    admin_post = Position.objects.get(holder=world.city_admin)  # listed, but admins do not hand over admins
+    assert admin_post.title in page and f"/jabatan/{admin_post.pk}/serah-terima/" not in page
+    response = client.post(f"/petugas/pengguna/jabatan/{position.pk}/serah-terima/", {"username": "penggantidisdik"}, follow=True)
     assert response.status_code == 200
 
     position.refresh_from_db()
@@ -37,17 +40,20 @@ def test_hand_over_moves_the_queue_and_keeps_history(world, submit, client):
 def test_an_agency_admin_cannot_hand_over_another_agencys_position(world, client):
     other = Position.objects.get(holder=world.ministry_officer)
     sign_in(client, world.city_admin)
-    client.post("/petugas/jabatan/", {"position": other.pk, "username": "orang"})
+    client.post(f"/petugas/pengguna/jabatan/{other.pk}/serah-terima/", {"username": "orang"})
     other.refresh_from_db()
     assert other.holder == world.ministry_officer and AuditEntry.objects.count() == 0
     sign_in(client, world.education_officer)  # a liaison officer manages nothing
-    assert "<form" not in client.get("/petugas/jabatan/").content.decode().split("<tbody>")[1]
+    assert client.get("/petugas/pengguna/").status_code == 403
+    client.post(f"/petugas/pengguna/jabatan/{other.pk}/serah-terima/", {"username": "orang"})
+    other.refresh_from_db()
+    assert other.holder == world.ministry_officer and AuditEntry.objects.count() == 0
 
 
 def test_hand_over_to_an_unknown_user_changes_nothing(world, client):
     position = Position.objects.get(holder=world.education_officer)
     sign_in(client, world.national_admin)
-    client.post("/petugas/jabatan/", {"position": position.pk, "username": "tidak-ada"})
+    client.post(f"/petugas/pengguna/jabatan/{position.pk}/serah-terima/", {"username": "tidak-ada"})
     position.refresh_from_db()
     assert position.holder == world.education_officer and AuditEntry.objects.count() == 0
 

@@ -15,6 +15,7 @@ from lapor.agencies import loader
 from lapor.agencies.models import Agency, Category, Region, SlaPolicy
 from lapor.agencies.reference import FIXTURE_DIR, build
 from lapor.agencies.sla import DEFAULTS
+from lapor.audit.models import AuditEntry
 
 Kind = Agency.Kind
 
@@ -41,7 +42,9 @@ def reloaded(django_db_setup, django_db_blocker):
         second = {"counts": _counts(), "ids": _ids()}
         yield first, second
         with transaction.atomic(), connection.cursor() as cursor:
-            for model in (SlaPolicy, Category, Agency, Region):
+            # The loads' audit entries (kind reference_loaded) go too: append-only rows are
+            # removed only by raw SQL, and only here, where the test database is reset.
+            for model in (AuditEntry, SlaPolicy, Category, Agency, Region):
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
 
@@ -218,6 +221,21 @@ def test_command_prints_counts_per_table(reloaded):
     assert "agencies: 5,826 loaded" in text
     assert "categories: 958 loaded (top-level 38, child 920)" in text
     assert "sla policies: 0 default(s) created; 6 in table" in text
+
+
+@pytest.mark.django_db
+def test_each_load_leaves_one_audit_entry_saying_what_it_created(reloaded):
+    first, second = AuditEntry.objects.filter(kind="reference_loaded").order_by("pk")
+    assert first.actor is None and first.data["regions_level"] == "village"
+    assert first.data["agencies"] == {"in_fixtures": 5_826, "created": 5_826, "refreshed": 0}
+    assert first.data["regions"] == {"in_fixtures": 91_599, "created": 91_599, "refreshed": 0}
+    assert first.data["sla_policies_created"] == len(DEFAULTS)
+    assert second.data["agencies"] == {"in_fixtures": 5_826, "created": 0, "refreshed": 5_826}
+    assert second.data["categories"] == {"in_fixtures": 958, "created": 0, "refreshed": 958}
+    assert second.data["sla_policies_created"] == 0
+    call_command("load_reference", "--regions-level", "province", stdout=io.StringIO())
+    third = AuditEntry.objects.filter(kind="reference_loaded").latest("pk")
+    assert third.data["regions_level"] == "province" and third.data["regions"] == {"in_fixtures": 38, "created": 0, "refreshed": 38}
 
 
 # --- fixtures --------------------------------------------------------------------------------

@@ -9,7 +9,10 @@ from html.parser import HTMLParser
 import pytest
 from django.test import Client
 
+from lapor.accounts.twofactor import needs_second_factor
+
 from ..api.conftest import _empty_cache, media_root, unchanged  # noqa: F401  (shared fixtures)
+from ..conftest import authenticator, totp_code
 
 
 class _Forms(HTMLParser):
@@ -103,8 +106,14 @@ class Browser:
         return self.submit(f"/lacak/{tracking_number}/", kode=secret)
 
     def login(self, user):
+        """Sign in through the pages: the password, then (officials) the code from their
+        authenticator app, which is given one first if they have none."""
+        device = authenticator(user) if needs_second_factor(user) else None
         self.get("/masuk/")
         page = self.submit("/masuk/", username=user.username, password="pass-" + user.username)
+        if device is not None:
+            assert page.request["PATH_INFO"] == "/masuk/dua-langkah/", "password refused, or no second step"
+            page = self.submit("/masuk/dua-langkah/", code=totp_code(device))
         assert page.request["PATH_INFO"] == "/petugas/", "login failed"
         return page
 

@@ -274,3 +274,87 @@ def test_queue_filters_sort_and_counts(world, submit, officer_browser):
     assert "Laporan pertama" in html and "2 due soon" in html
     # Unknown values are ignored rather than failing.
     assert "Laporan pertama" in desk.get("/petugas/", status="nope", kanal="fax", urut="x", provinsi="99", kategori="x").content.decode()
+
+
+def test_bulk_forward_and_dispose(world, submit, officer_browser):
+    from lapor.reports.models import Report, ReportEvent
+
+    desk = officer_browser(world.national_admin)
+    reports = [submit(title=f"Laporan massal {i}")[0] for i in range(3)]
+    numbers = [r.tracking_number for r in reports]
+    desk.get("/petugas/")
+    assert 'id="bulk"' in desk.html and 'value="forward"' not in desk.html
+    page = desk.submit("/petugas/massal/", tindakan="dispose", agency="kota-35-78", laporan=numbers, note="Massal")
+    assert "Verify and dispose to an agency: 3 reports." in page.content.decode()
+    assert set(Report.objects.values_list("status", flat=True)) == {"at_agency"}
+
+    admin = officer_browser(world.city_admin)
+    admin.get("/petugas/")
+    # Another admin tab forwarded one of them meanwhile: that one is refused, the others go through.
+    admin2 = officer_browser(world.city_admin)
+    admin2.get(f"/petugas/laporan/{numbers[0]}/")
+    admin2.submit(f"/petugas/laporan/{numbers[0]}/aksi/forward/", unit="kota-35-78-dinkes")
+    page = admin.submit("/petugas/massal/", tindakan="forward", unit="kota-35-78-disdik", laporan=numbers)
+    html = page.content.decode()
+    assert "Forward to a unit: 2 reports." in html and reports[0].formatted_tracking_number + ":" in html
+    assert {r.tracking_number: r.unit.code for r in Report.objects.select_related("unit")} == {
+        numbers[0]: "kota-35-78-dinkes", numbers[1]: "kota-35-78-disdik", numbers[2]: "kota-35-78-disdik"
+    }
+
+
+def test_bulk_refusals_write_nothing(world, submit, officer_browser):
+    from lapor.reports.models import Report, ReportEvent
+
+    report, _ = submit(title="Laporan satu")
+    officer = officer_browser(world.education_officer)
+    officer.get("/petugas/")
+    assert 'id="bulk"' not in officer.html  # a liaison officer has no bulk actions
+    before = (ReportEvent.objects.count(), list(Report.objects.values_list("status", "version")))
+    for values, message in [
+        ({"tindakan": "dispose", "agency": "kota-35-78", "laporan": [report.tracking_number]}, report.formatted_tracking_number + ":"),
+        ({"tindakan": "archive", "laporan": [report.tracking_number]}, "Choose an action for the selected reports."),
+        ({"tindakan": "forward", "unit": "kota-35-78-disdik"}, "Select at least one report."),
+        ({"tindakan": "forward", "unit": "x", "laporan": [f"{i:010d}" for i in range(101)]}, "Select at most 100 reports at a time."),
+    ]:
+        token = officer.form("/i18n/setlang/")["fields"]["csrfmiddlewaretoken"]  # any form on the page carries it
+        page = officer.http.post("/petugas/massal/", {**values, "csrfmiddlewaretoken": token}, follow=True)
+        assert page.status_code == 200
+        assert message in page.content.decode()
+    assert (ReportEvent.objects.count(), list(Report.objects.values_list("status", "version"))) == before
+    desk = officer_browser(world.national_admin)
+    desk.get("/petugas/")
+    page = desk.submit("/petugas/massal/", tindakan="dispose", agency="tidak-ada", laporan=[report.tracking_number])
+    assert report.formatted_tracking_number + ":" in page.content.decode()
+    assert (ReportEvent.objects.count(), list(Report.objects.values_list("status", "version"))) == before
+
+
+def test_saved_views_of_the_queue(world, submit, officer_browser):
+    from lapor.reports.models import SavedQueueView
+
+    submit(title="Laporan lewat aplikasi", channel="mobile")
+    submit(title="Laporan lewat web")
+    desk = officer_browser(world.national_admin)
+    desk.get("/petugas/", kanal="mobile", urut="newest", page="1")
+    page = desk.submit("/petugas/tampilan/", name="Aplikasi")
+    assert "View “Aplikasi” saved." in page.content.decode()
+    view = SavedQueueView.objects.get(user=world.national_admin)
+    assert view.query == "kanal=mobile&urut=newest"  # the page number is not part of a view
+    html = desk.get("/petugas/?" + view.query).content.decode()
+    assert "Laporan lewat aplikasi" in html and "Laporan lewat web" not in html
+    assert f'href="/petugas/?kanal=mobile&amp;urut=newest">Aplikasi</a>' in html
+    # Another officer neither sees nor deletes it.
+    other = officer_browser(world.city_admin)
+    other.get("/petugas/")
+    assert "Aplikasi" not in other.html
+    token = other.form("/petugas/tampilan/")["fields"]["csrfmiddlewaretoken"]
+    other.http.post("/petugas/tampilan/", {"hapus": str(view.pk), "csrfmiddlewaretoken": token})
+    assert SavedQueueView.objects.count() == 1
+    desk.get("/petugas/")
+    page = desk.submit("/petugas/tampilan/", name="")
+    assert "Give the view a name of at most 60 characters." in page.content.decode()
+    desk.get("/petugas/")
+    from tests.web.conftest import forms_on
+
+    forms = [f for f in forms_on(desk.html) if "hapus" in f["fields"]]
+    desk.http.post("/petugas/tampilan/", forms[0]["fields"])
+    assert SavedQueueView.objects.count() == 0

@@ -141,3 +141,15 @@ def test_public_track_page_of_a_confidential_report_shows_no_notes(browser, worl
     assert "Sebutkan nama sekolah." not in html and "SDN Karang Pilang 1." not in html
     html = browser.enter_code(report.tracking_number, secret).content.decode()
     assert "Sebutkan nama sekolah." in html and "SDN Karang Pilang 1." in html
+
+
+def test_home_states_the_deadlines_in_force(browser, world):
+    from lapor.agencies import sla
+    from lapor.agencies.models import SlaPolicy
+
+    html = browser.get("/").content.decode()
+    assert "within 3 working days and sends it" in html and "follow-up within 5 working days" in html
+    assert "closes after 10 working days" in html and "unresolved after 60 days" in html
+    SlaPolicy.objects.create(stage="follow_up", duration=4, unit="working_days")
+    sla.reset_policies()
+    assert "follow-up within 4 working days" in browser.get("/").content.decode()

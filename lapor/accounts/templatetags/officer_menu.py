@@ -18,8 +18,14 @@ def officer_menu(context) -> dict:
         from lapor.agencies.selectors import may_see_decrees
         from lapor.audit.selectors import may_read_audit
         from lapor.reports.actors import Actor
+        from lapor.reports.responses import agencies_managed
 
         actor = Actor.for_user(user)
-        cached = {"manage": may_manage(actor), "decrees": may_see_decrees(actor), "audit": may_read_audit(actor)}
+        cached = {
+            "manage": may_manage(actor),
+            "decrees": may_see_decrees(actor),
+            "audit": may_read_audit(actor),
+            "templates": bool(agencies_managed(actor)),
+        }
         request._officer_menu = cached
     return cached

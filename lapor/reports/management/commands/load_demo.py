@@ -60,3 +60,5 @@ class Command(BaseCommand):
         others = accounts.officers - (len(accounts.table) - 1)
         self.stdout.write(f"  ... and {others} more officer accounts (admin.<agency>, penghubung.<unit>.<agency>) "
                           f"and {len(accounts.citizens)} citizens (warga01..warga{len(accounts.citizens):02d}), same password")
+        self.stdout.write("  officials then give a two-step sign-in code: `bin/demo-totp USERNAME` prints the current one "
+                          "(their authenticator keys are published demo keys; citizens are not asked)")
