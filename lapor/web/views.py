@@ -52,6 +52,7 @@ def _submit_context(values=None, error=None):
         "provinces": Region.objects.filter(level=Region.Level.PROVINCE).order_by("name"),
         "category_groups": _active_categories().filter(parent__isnull=True).order_by("name"),
         "max_size": human_size(settings.LAPOR_MAX_ATTACHMENT_BYTES),
+        "max_bytes": settings.LAPOR_MAX_ATTACHMENT_BYTES,
         "max_files": settings.LAPOR_MAX_ATTACHMENTS,
     }
 
