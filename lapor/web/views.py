@@ -252,6 +252,9 @@ def queue(request):
         sort=params.get("urut", "due") if params.get("urut") in selectors.QUEUE_SORTS else "due",
     )
     page = Paginator(selectors.report_queue(actor, f), 25).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for report in page.object_list:  # personal data typed into a title: only for whoever may see the reporter
+        report.shown_title = policy.readable_text(actor, report, report.title)
     counts = selectors.queue_counts(actor)
     query = params.copy()
     query.pop("page", None)

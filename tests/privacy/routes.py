@@ -1,0 +1,170 @@
+"""Every route of the site and of the API, and how the privacy tests exercise it.
+
+test_routes.py walks the URL resolver and the API's OpenAPI document and fails when a route is
+not classified here (or when an entry here names a route that no longer exists). Adding a route
+is one line: pick the kind that says how it touches reports.
+
+- read(spec): shows one report; `spec` is a key of endpoints.READS (the matrix checks every role x
+  every report against its rendering rules, and the leak test greps it).
+- action(spec): changes one or more reports; `spec` names the test in test_actions.py that
+  refuses it to every role that may not act and proves nothing happened.
+- listing(spec, *queries): lists reports; `spec` names the exact-membership check in
+  test_leaks.py; every query is fetched by every role and grepped.
+- page(*queries, kwargs=..., same_for_all=False): any other page or export; fetched by every
+  role (GET, with each query) and grepped for every marker the role may not see. A document the
+  same for everyone (the OpenAPI schema) is checked to be so and fetched once.
+- post_only(why): a form target that shows no report data (sign-out, language, account
+  changes); `why` says so. It is not fetched.
+- submission(): creates a report; test_leaks.test_submission_answers_only_the_new_report.
+- admin(): the Django admin (matched by the "admin:" prefix); its index and every model's list
+  are fetched by every role and grepped.
+
+Queries and URL arguments may be callables of the PrivacyWorld, for values known only once the
+world is built (a tracking number, a position's id)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str  # read, action, listing, page, post_only, submission, admin
+    spec: str = ""
+    queries: tuple = ("",)
+    kwargs: Callable | None = None
+    why: str = ""
+    same_for_all: bool = False  # the same bytes whoever asks (checked), so fetched once for every role
+
+    def query_strings(self, pw) -> list[str]:
+        out = []
+        for q in self.queries:
+            value = q(pw) if callable(q) else q
+            out.extend(value if isinstance(value, list) else [value])
+        return out
+
+
+def read(spec: str) -> Route:
+    return Route("read", spec)
+
+
+def action(spec: str) -> Route:
+    return Route("action", spec)
+
+
+def listing(spec: str, *queries) -> Route:
+    return Route("listing", spec, queries=queries or ("",))
+
+
+def page(*queries, kwargs: Callable | None = None, same_for_all: bool = False) -> Route:
+    return Route("page", queries=queries or ("",), kwargs=kwargs, same_for_all=same_for_all)
+
+
+def post_only(why: str) -> Route:
+    return Route("post_only", why=why)
+
+
+def submission() -> Route:
+    return Route("submission")
+
+
+def _tn(place: str, kind: str):
+    return lambda pw: pw.world.report(place, kind).tracking_number
+
+
+def _position_id(pw) -> dict:
+    from lapor.accounts.models import Position
+
+    return {"position_id": Position.objects.get(holder=pw.world.users["liaison"]).pk}
+
+
+def _audit_queries(pw) -> list[str]:
+    anonymous = pw.world.report("city", "anonymous")
+    secret = pw.world.report("city_unit", "confidential")
+    return ["", "?kind=identity_reveal", f"?tracking_number={secret.tracking_number}&kind=confidential_read",
+            f"?tracking_number={anonymous.tracking_number}", "?actor=p-national_admin"]
+
+
+def _transition_queries(pw) -> list[str]:
+    secret = pw.world.report("city_unit", "confidential")
+    return ["", "?kind=supplement", "?kind=rate", f"?tracking_number={secret.tracking_number}", "?actor=warga05"]
+
+
+# fmt: off
+ROUTES: dict[str, Route] = {
+    # public pages
+    "web:home":                page(),
+    "web:submit":              page(),  # its POST is a submission (tests/web, tests/api)
+    "web:regions":             page("", "?parent=35"),
+    "web:categories":          page("?parent=mbg", "?q=pendidikan"),  # submission form helpers: reference data
+    "web:agency_suggestions":  page("?q=Kota"),
+    "web:track_lookup":        page("", lambda pw: f"?nomor={pw.world.report('city', 'confidential').tracking_number}"),
+    # (Search terms are tried by the feed's own check: the search box echoes them.)
+    "web:feed":                listing("feed", "", "?status=closed", "?kategori=mbg&provinsi=91"),
+    # one report
+    "web:track":               read("track_web"),  # its POST takes the reporter's code: test_leaks.test_reporter_code
+    "web:officer_report":      read("officer"),  # its POST reveals an identity: test_actions.test_identity_reveal
+    "web:officer_attachment":  read("attachment"),
+    # actions on reports
+    "web:reporter_action":     action("test_actions / test_reporter_form_accepts_no_other_action"),
+    "web:officer_action":      action("test_actions / test_officer_form_accepts_no_other_action"),
+    "web:bulk_action":         action("test_bulk_action"),
+    "web:support":             action("test_support"),
+    # lists of reports
+    "web:queue":               listing("queue", "", "?status=in_process&overdue=0", "?segera=1&kategori=mbg", "?provinsi=91&kanal=web&urut=submitted"),
+    "web:my_reports":          listing("my_reports", "", "?hal=2"),
+    "web:positions":           page(),  # a redirect to accounts:manage
+    "web:saved_view":          post_only("saves or deletes the officer's own queue filter (a query string, no report data)"),
+    "web:response_templates":  page(),  # an agency's reply templates (no report data)
+    # sign-in and accounts
+    "login":                   page(),
+    "logout":                  post_only("signs out"),
+    "set_language":            post_only("sets the language cookie"),
+    "accounts:signup":                  page(),
+    "accounts:signup_verify":           page(),
+    "accounts:signup_resend":           post_only("sends a new code to the address being verified"),
+    "accounts:password_reset":          page(),
+    "accounts:password_reset_confirm":  page(),
+    "accounts:two_factor_verify":       page(),
+    "accounts:two_factor_enrol":        page(),
+    "accounts:two_factor_qr":           page(),
+    "accounts:two_factor_settings":     page(),
+    "accounts:two_factor_backup_codes": post_only("issues the signed-in person's backup codes"),
+    "accounts:two_factor_turn_off":     post_only("turns off the signed-in person's second factor"),
+    "accounts:manage":                  page(),
+    "accounts:hand_over":               post_only("hands a position over (no report data)"),
+    "accounts:position_deactivate":     post_only("deactivates a position"),
+    "accounts:position_reactivate":     post_only("reactivates a position"),
+    "accounts:new_account":             page(kwargs=_position_id),
+    "accounts:account_deactivate":      post_only("deactivates an official's account"),
+    "accounts:account_reactivate":      post_only("reactivates an official's account"),
+    # agencies' decrees (SK)
+    "agencies:decrees":        page(),
+    "agencies:decree_file":    page(kwargs=lambda pw: {"decree_id": 1}),
+    "agencies:decree_revoke":  post_only("revokes a decree record"),
+    # the audit trail and its export
+    "audit:entries":           page(_audit_queries),
+    "audit:transitions":       page(_transition_queries),
+    "audit:export":            page(_audit_queries),
+    # the API's own pages (its operations are classified by API_ROUTES)
+    "api:openapi-json":        page(same_for_all=True),
+    "api:openapi-view":        page(same_for_all=True),
+    "api:api-root":            page(),
+}
+
+# The API, by "METHOD path" as in its OpenAPI document.
+_ACTIONS = ["dispose", "request-info", "reject", "forward", "not-our-authority", "archive", "dismiss-appeal", "respond",
+            "follow-up", "interim-reply", "supplement", "reply", "rate", "appeal", "ombudsman-consent", "ombudsman-decline"]
+API_ROUTES: dict[str, Route] = {
+    "POST /api/v1/reports":                                  submission(),
+    "POST /api/v1/reports/with-attachments":                 submission(),
+    "GET /api/v1/reports":                                   listing("api_list", "?page_size=200", "?queue=true&page_size=200", "?status=at_agency&overdue=false",
+                                                                     "?queue=true&status=in_process"),
+    "GET /api/v1/track/{tracking_number}":                   read("track_api"),
+    "GET /api/v1/reports/{tracking_number}":                 read("api_detail"),
+    "POST /api/v1/reports/{tracking_number}/reveal-identity": action("test_identity_reveal"),
+    **{f"POST /api/v1/reports/{{tracking_number}}/{a}":       action("test_actions") for a in _ACTIONS},
+}
+# fmt: on
+ADMIN_PREFIX = "admin:"
