@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements/base.txt requirements/dev.txt | sha1sum | cut -c1-12)
+NODE_STAMP := node_modules/.installed-$(shell cat package-lock.json | sha1sum | cut -c1-12)
 PYTEST_ARGS ?=
 
-.PHONY: run test venv messages chromium migrate clean
+.PHONY: run test venv messages chromium node migrate clean
 
 venv: $(STAMP)
 
@@ -25,11 +26,22 @@ messages: $(STAMP)
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+# axe-core (accessibility checks in tests/browser) and Lighthouse (bench/lighthouse.py), pinned in
+# package-lock.json; installed again only when the lock file changes. Node and npm come from the
+# machine (Debian's packages when missing); no browser is downloaded: both use /usr/bin/chromium.
+node: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || (apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null)
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -f node_modules/.installed-*
+	touch $(NODE_STAMP)
+
 run: $(STAMP) messages
 	bash bin/run
 
-test: $(STAMP) messages chromium
+test: $(STAMP) messages chromium $(NODE_STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

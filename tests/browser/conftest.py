@@ -1,6 +1,9 @@
 """Real-browser tests: Playwright's sync API drives Debian's Chromium (/usr/bin/chromium, which
 `make test` installs with apt-get when it is missing; never `playwright install`) against
-pytest-django's live server, which runs in this process (so the frozen clock holds there too)."""
+pytest-django's live server, which runs in this process (so the frozen clock holds there too).
+
+Every page any browser test visits is checked with axe-core (tests/browser/axe.py): each context
+made by `new_context` is watched, and the test fails on any WCAG 2.1 A/AA violation."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from ..api.conftest import _empty_cache, media_root  # noqa: F401  (shared fixtures)
+from .axe import AxeWatch, axe_source
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -46,22 +50,42 @@ def chromium() -> Iterator[Browser]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+@pytest.fixture(scope="session")
+def axe_script() -> str:
+    """axe-core's script, read once (node_modules/, installed by `make test`)."""
+    return axe_source()
+
+
 @pytest.fixture
-def new_context(chromium, live_server):
+def axe(axe_script) -> AxeWatch:
+    """The accessibility check of this test's pages (see `new_context`)."""
+    return AxeWatch(source=axe_script)
+
+
+@pytest.fixture
+def new_context(chromium, live_server, axe):
     """`new_context(english=True)`: a fresh browser profile (cookies, session) for one actor,
-    closed at the end of the test."""
+    closed at the end of the test; `english=False` is a browser set to Indonesian, or to
+    `locale` when given. Every document its pages show is checked with axe-core; the test fails
+    at the end if any had a violation."""
     contexts: list[BrowserContext] = []
 
-    def _new(*, english: bool = True) -> BrowserContext:
+    def _new(*, english: bool = True, locale: str | None = None) -> BrowserContext:
         context = chromium.new_context(
             base_url=live_server.url,
             extra_http_headers={"Accept-Language": "en"} if english else {},
-            locale="en-US" if english else "id-ID",
+            locale="en-US" if english else (locale or "id-ID"),
         )
         context.set_default_timeout(10_000)
+        axe.watch(context)
         contexts.append(context)
         return context
 
     yield _new
-    for context in contexts:
-        context.close()
+    try:
+        axe.finish(contexts)
+    finally:
+        for context in contexts:
+            context.close()
+    if axe.violations or axe.errors:
+        pytest.fail(axe.report(), pytrace=False)

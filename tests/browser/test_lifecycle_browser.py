@@ -8,10 +8,13 @@ checked twice: the status in the database, exactly, and the text a person sees o
 from __future__ import annotations
 
 import io
+import time
+from base64 import b32decode
 from pathlib import Path
 
 import pytest
 from django.utils import translation
+from django_otp.oath import hotp
 from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 
@@ -20,6 +23,8 @@ from lapor.reports.models import Attachment, Report, ReportEvent
 from lapor.reports.services import report_act
 from lapor.reports.states import Action, Status
 from lapor.reports.tokens import normalise_tracking_number
+
+from ..conftest import authenticator, totp_code
 
 # Never shown to an officer: the guest reporter asked to stay anonymous.
 CONTACT_NAME = "Siti Aminah"
@@ -44,6 +49,12 @@ def status_text(status: str) -> str:
 def action_text(action: str) -> str:
     """An event as the timeline names it."""
     return capfirst(english(Action(action)))
+
+
+def code_now(base32_key: str) -> str:
+    """What an authenticator app shows for this key now (real time, as the server checks it)."""
+    key = b32decode(base32_key + "=" * (-len(base32_key) % 8))
+    return f"{hotp(key, int(time.time()) // 30):06d}"
 
 
 def status_of(tracking_number: str) -> str:
@@ -84,14 +95,36 @@ class Officer:
     """A signed-in official in their own browser context. Every page they are shown is checked for
     the anonymous reporter's name."""
 
-    def __init__(self, context: BrowserContext, user, shots: Path):
+    def __init__(self, context: BrowserContext, user, shots: Path, *, enrol: bool = False):
+        """Sign in with the password, then the second step: `enrol` sets up the authenticator app
+        on the page (key read from the page, as a phone would); otherwise the official already
+        has one and types its current code."""
         self.page = context.new_page()
         self.shots = shots
+        device = None if enrol else authenticator(user)
+        csp_errors: list[str] = []
+        self.page.on("console", lambda msg: csp_errors.append(msg.text) if "Content Security Policy" in msg.text else None)
         self.page.goto("/masuk/")
         self.page.get_by_label("Username").fill(user.username)
         self.page.get_by_label("Password").fill("pass-" + user.username)
         self.page.get_by_role("button", name="Sign in").click()
+        if enrol:
+            expect(self.page.get_by_role("heading", name="Set up two-step sign-in")).to_be_visible()
+            qr = self.page.get_by_role("img", name="QR code for your authenticator app", exact=False)
+            expect(qr).to_be_visible()
+            assert qr.evaluate("img => img.complete && img.naturalWidth > 100"), "the QR code did not load"
+            key = self.page.locator("#totp-secret").inner_text().replace(" ", "")
+            self.page.get_by_label("Code shown by the app").fill(code_now(key))
+            self.page.get_by_role("button", name="Confirm").click()
+            expect(self.page.get_by_role("heading", name="Your backup codes")).to_be_visible()
+            expect(self.page.locator("ul.backup-codes li")).to_have_count(10)
+            self.page.get_by_role("link", name="continue", exact=False).click()
+        else:
+            expect(self.page.get_by_role("heading", name="Two-step sign-in")).to_be_visible()
+            self.page.get_by_label("Code from your authenticator app").fill(totp_code(device))
+            self.page.get_by_role("button", name="Verify").click()
         expect(self.page.get_by_role("heading", name="Your queue")).to_be_visible()
+        assert not csp_errors, csp_errors
         self.private()
 
     def private(self) -> None:
@@ -103,7 +136,7 @@ class Officer:
         """Open the queue from the menu and follow the report's link."""
         self.page.get_by_role("link", name="Queue", exact=True).click()
         row = self.page.get_by_role("row").filter(has=self.page.get_by_role("link", name=formatted_number))
-        expect(row.get_by_role("cell").nth(2)).to_have_text(status_text(status))
+        expect(row.get_by_role("cell", name=status_text(status), exact=True)).to_be_visible()
         self.private()
         row.get_by_role("link", name=formatted_number).click()
         expect(self.page.get_by_text(status_text(status), exact=True)).to_be_visible()
@@ -181,7 +214,8 @@ def test_a_browser_walks_a_report_through_every_stage(world, new_context, shots,
     ]
 
     # The national desk asks for more information first.
-    desk = Officer(new_context(), world.national_admin, shots)
+    # The national desk signs in for the first time: it sets up its authenticator app.
+    desk = Officer(new_context(), world.national_admin, shots, enrol=True)
     desk.open_from_queue(formatted, "submitted")
     expect(desk.page.get_by_role("link", name="pungutan.png")).to_be_visible()
     desk.screenshot("03-desk-report.png")
