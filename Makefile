@@ -26,8 +26,9 @@ messages: $(STAMP)
 chromium:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
-# axe-core (accessibility checks in tests/browser) and Lighthouse (bench/lighthouse.py), pinned in
-# package-lock.json; installed again only when the lock file changes. Node and npm come from the
+# htmx (served to browsers; collectstatic copies it from node_modules), axe-core (accessibility
+# checks in tests/browser) and Lighthouse (bench/lighthouse.py), pinned in package-lock.json;
+# installed again only when the lock file changes. Node and npm come from the
 # machine (Debian's packages when missing); no browser is downloaded: both use /usr/bin/chromium.
 node: $(NODE_STAMP)
 
@@ -37,7 +38,7 @@ $(NODE_STAMP): package.json package-lock.json
 	rm -f node_modules/.installed-*
 	touch $(NODE_STAMP)
 
-run: $(STAMP) messages
+run: $(STAMP) messages $(NODE_STAMP)
 	bash bin/run
 
 test: $(STAMP) messages chromium $(NODE_STAMP)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_htmx",
     "ninja",  # serves the API docs page from its bundled assets instead of a CDN
     "axes",  # login throttling and lockout
     "django_otp",  # two-factor sign-in (lapor.accounts.twofactor)
@@ -75,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",  # request.htmx: render only the part a page asked for
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): second factor given
     "lapor.accounts.twofactor.TwoFactorMiddleware",  # officials must give it before anything else
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -181,7 +183,9 @@ TIME_ZONE = "Asia/Jakarta"  # display default; storage is UTC (USE_TZ)
 # --- Static and uploaded files --------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("LAPOR_STATIC_ROOT", VAR_DIR / "static"))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# htmx comes from the npm registry (package-lock.json, `make run`/`make test` install it): only its
+# dist folder is published, under /static/vendor/htmx/. Without it the pages still work (no JS).
+STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("LAPOR_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {

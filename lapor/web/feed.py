@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django_htmx.http import HttpResponseClientRedirect
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 from lapor.agencies.models import Category, Region
 from lapor.core.errors import DomainError
 from lapor.core.redact import redact
-from lapor.reports import public
+from lapor.reports import public, selectors
 from lapor.reports.actors import Actor
 from lapor.reports.states import Status
 from lapor.reports.tokens import normalise_tracking_number
@@ -79,9 +80,10 @@ def feed(request):
         r.public_excerpt = redact(r.description[:280])
     query = request.GET.copy()
     query.pop("hal", None)
+    # A filter or page link sent by htmx gets only the results; without JavaScript, the page.
     return render(
         request,
-        "web/feed.html",
+        "web/_feed_results.html" if request.htmx.target == "feed-results" else "web/feed.html",
         {
             "rows": rows,
             "errors": errors,
@@ -101,14 +103,29 @@ def feed(request):
 
 @require_POST
 def support(request, tracking_number):
+    """Count a +1. Without JavaScript: back to the report with a message. With htmx: only the
+    support form is replaced, showing the new count and the message."""
     number = normalise_tracking_number(tracking_number)
     if not request.user.is_authenticated:
         messages.error(request, _("Sign in to support a report."))
-        return redirect(f"/masuk/?next=/lacak/{number}/")
+        url = f"/masuk/?next=/lacak/{number}/"
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    kind, text = "success", _("Thank you: your support has been counted.")
     try:
         public.report_support(tracking_number=number, actor=Actor.for_user(request.user))
     except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Thank you: your support has been counted."))
+        kind, text = "error", error.message
+    if request.htmx:
+        report = selectors.report_by_tracking_number(number)
+        if report is None or not public.is_public(report):
+            return HttpResponseClientRedirect(f"/lacak/{number}/")
+        context = {
+            "report": report,
+            "supported": bool(public.supported_by(request.user, [report.pk])),
+            "is_reporter": report.reporter_id == request.user.pk,
+            "support_message": text,
+            "support_message_kind": kind,
+        }
+        return render(request, "web/_support.html", context)
+    getattr(messages, kind)(request, text)
     return redirect("web:track", tracking_number=number)

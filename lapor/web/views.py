@@ -260,7 +260,7 @@ def queue(request):
     query.pop("page", None)
     return render(
         request,
-        "web/queue.html",
+        "web/_queue_results.html" if request.htmx.target == "queue-results" else "web/queue.html",
         {
             "page": page,
             "f": f,

@@ -38,10 +38,13 @@ def test_a_visitor_searches_the_feed_and_a_citizen_supports_a_report(world, subm
     assert PHONE not in page.content()
 
     # Full-text search, then a search that finds nothing, then the filters.
+    page.evaluate("window.sameDocument = true")  # survives htmx swaps, not a page load
     search = page.get_by_role("search")
     search.get_by_label("Search").fill("berlubang pasar")
     search.get_by_role("button", name="Show").click()
     expect(titles).to_have_text(["Jalan berlubang di depan pasar"])
+    assert page.evaluate("window.sameDocument === true"), "htmx should have replaced only the results"
+    assert "q=berlubang%20pasar" in page.url  # the address follows, so the filter can be shared
     expect(page.get_by_label("Search")).to_have_value("berlubang pasar")
     page.get_by_label("Search").fill("jembatan")
     page.get_by_role("button", name="Show").click()

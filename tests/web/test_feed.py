@@ -142,3 +142,26 @@ def test_my_reports_lists_only_the_signed_in_reporters_own(world, submit):
     assert "Trotoar rusak di Jalan Darmo" in html and mine.formatted_tracking_number in html and "anonymous" in html
     assert "Laporan orang lain" not in html and "Laporan tamu" not in html
     assert "Next: the national desk verifies the report" in html
+
+
+HTMX = {"HX-Request": "true"}
+
+
+def test_htmx_gets_only_the_results_and_the_support_form(world, feed_world):
+    client = Client(headers={"Accept-Language": "en"})
+    page = client.get("/laporan/", {"q": "berlubang"}, headers={**HTMX, "HX-Target": "feed-results"})
+    html = page.content.decode()
+    assert "<html" not in html
+    assert 'id="feed-results"' in html and "Jalan berlubang" in html
+    assert "<html" in client.get("/laporan/", {"q": "berlubang"}).content.decode()  # without htmx: the page
+
+    report = feed_world["accepted"]
+    guest = client.post(f"/lacak/{report.tracking_number}/dukung/", headers=HTMX)
+    assert guest["HX-Redirect"] == f"/masuk/?next=/lacak/{report.tracking_number}/"
+    sign_in(client, world.outsider)
+    page = client.post(f"/lacak/{report.tracking_number}/dukung/", headers=HTMX)
+    html = page.content.decode()
+    assert page.status_code == 200 and "<html" not in html and 'id="support"' in html
+    assert "1 person supports this report." in html and "your support has been counted" in html
+    html = client.post(f"/lacak/{report.tracking_number}/dukung/", headers=HTMX).content.decode()
+    assert "You already support this report." in html and "1 person supports this report." in html

@@ -358,3 +358,14 @@ def test_saved_views_of_the_queue(world, submit, officer_browser):
     forms = [f for f in forms_on(desk.html) if "hapus" in f["fields"]]
     desk.http.post("/petugas/tampilan/", forms[0]["fields"])
     assert SavedQueueView.objects.count() == 0
+
+
+def test_queue_filters_through_htmx_return_only_the_results(world, submit, officer_browser):
+    submit(title="Laporan lewat aplikasi", channel="mobile")
+    submit(title="Laporan lewat web")
+    desk = officer_browser(world.national_admin)
+    page = desk.http.get("/petugas/", {"kanal": "mobile"}, headers={"HX-Request": "true", "HX-Target": "queue-results"})
+    html = page.content.decode()
+    assert "<html" not in html and 'id="queue-results"' in html
+    assert "Laporan lewat aplikasi" in html and "Laporan lewat web" not in html
+    assert 'id="bulk"' in html  # the bulk form travels with the rows its checkboxes belong to
