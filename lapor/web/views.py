@@ -436,6 +436,7 @@ def officer_report(request, tracking_number):
             "archive_reasons": ArchiveReason.choices,
             "attachments": report.attachments.all() if show_content else [],
             **_response_templates(actor, request.GET.get("templat", ""), actions),
+            "due_soon_cutoff": selectors.due_soon_cutoff(),
         },
     )
 
@@ -448,7 +449,12 @@ def officer_action(request, tracking_number, action):
     actor = Actor.for_user(request.user)
     payload = request.POST.dict()
     version = payload.pop("version", None)
+    agency_name = payload.pop("agency_name", "")
     try:
+        if action in (Action.DISPOSE, Action.NOT_OUR_AUTHORITY) and agency_name.strip():
+            # A name typed in the search box (suggested as one types) wins over the list.
+            field = "agency" if action == Action.DISPOSE else "suggested_agency"
+            payload[field] = _resolve_target_agency({"target_agency_name": agency_name})
         services.report_act(
             tracking_number=tracking_number,
             action=action,

@@ -369,3 +369,37 @@ def test_queue_filters_through_htmx_return_only_the_results(world, submit, offic
     assert "<html" not in html and 'id="queue-results"' in html
     assert "Laporan lewat aplikasi" in html and "Laporan lewat web" not in html
     assert 'id="bulk"' in html  # the bulk form travels with the rows its checkboxes belong to
+
+
+def test_sla_badge_on_the_report_page(world, submit, officer_browser):
+    from datetime import timedelta
+
+    from lapor.core import clock
+    from tests.conftest import MONDAY_9AM
+
+    report, _ = submit()
+    desk = officer_browser(world.national_admin)
+    url = f"/petugas/laporan/{report.tracking_number}/"
+    assert 'class="badge ontime">On time<' in desk.get(url).content.decode()
+    clock.freeze(MONDAY_9AM + timedelta(days=2))  # Wednesday: due by the end of Thursday
+    assert 'class="badge soon">Due soon<' in desk.get(url).content.decode()
+    clock.freeze(MONDAY_9AM + timedelta(days=4))  # Friday: past the deadline
+    from lapor.reports.sweep import sla_sweep
+
+    sla_sweep()
+    assert 'class="badge overdue">Overdue<' in desk.get(url).content.decode()
+
+
+def test_dispose_by_agency_name(world, submit, officer_browser):
+    from lapor.reports.models import Report
+
+    report, _ = submit()
+    desk = officer_browser(world.national_admin)
+    url = f"/petugas/laporan/{report.tracking_number}/"
+    desk.get(url)
+    page = desk.submit(f"{url}aksi/dispose/", agency_name="Kementerian Entah")
+    assert "There is no agency named" in page.content.decode()
+    assert Report.objects.get(pk=report.pk).status == "submitted"
+    desk.submit(f"{url}aksi/dispose/", agency_name="pemerintah kota surabaya")
+    report.refresh_from_db()
+    assert report.status == "at_agency" and report.agency == world.city
