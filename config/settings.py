@@ -183,9 +183,14 @@ TIME_ZONE = "Asia/Jakarta"  # display default; storage is UTC (USE_TZ)
 # --- Static and uploaded files --------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("LAPOR_STATIC_ROOT", VAR_DIR / "static"))
-# htmx comes from the npm registry (package-lock.json, `make run`/`make test` install it): only its
-# dist folder is published, under /static/vendor/htmx/. Without it the pages still work (no JS).
-STATICFILES_DIRS = [BASE_DIR / "static", ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+# htmx and Leaflet come from the npm registry (package-lock.json; `make run`/`make test` install
+# them): only their dist folders are published, under /static/vendor/. Without them the pages
+# still work (no JavaScript).
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("LAPOR_MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
@@ -202,6 +207,19 @@ LAPOR_MAX_DECREE_BYTES = env_int("LAPOR_MAX_DECREE_BYTES", 10 * 1024 * 1024)
 LAPOR_MAX_REQUEST_BYTES = env_int("LAPOR_MAX_REQUEST_BYTES", 60 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LAPOR_MAX_REQUEST_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --- Map (optional) ---------------------------------------------------------------------------
+# A map to pin a report's location appears on the submission form only when a tile server is
+# configured here, e.g. https://tiles.example.go.id/{z}/{x}/{y}.png (your own or a contracted
+# one: Lapor never falls back to a public tile service). The region pickers work without it.
+LAPOR_MAP_TILE_URL = os.environ.get("LAPOR_MAP_TILE_URL", "")
+LAPOR_MAP_ATTRIBUTION = os.environ.get("LAPOR_MAP_ATTRIBUTION", "")
+LAPOR_MAP_TILE_ORIGIN = ""
+if LAPOR_MAP_TILE_URL:
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(LAPOR_MAP_TILE_URL.replace("{s}", "a"))
+    LAPOR_MAP_TILE_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc}"
 
 # --- Background work --------------------------------------------------------------------
 # No broker configured: `manage.py run_worker` runs the same jobs in a loop (embedded default).

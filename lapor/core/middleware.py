@@ -43,6 +43,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         policy = self.ADMIN_POLICY if request.path.startswith("/admin/") else self.POLICY
+        if settings.LAPOR_MAP_TILE_ORIGIN:
+            # Map tiles are images from the operator's own tile server (never a default public one).
+            policy = policy.replace("img-src 'self' data: blob:", f"img-src 'self' data: blob: {settings.LAPOR_MAP_TILE_ORIGIN}")
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", self.PERMISSIONS)
         return response

@@ -53,6 +53,8 @@ def _submit_context(values=None, error=None):
         "category_groups": _active_categories().filter(parent__isnull=True).order_by("name"),
         "max_size": human_size(settings.LAPOR_MAX_ATTACHMENT_BYTES),
         "max_bytes": settings.LAPOR_MAX_ATTACHMENT_BYTES,
+        "map_tiles": settings.LAPOR_MAP_TILE_URL,
+        "map_attribution": settings.LAPOR_MAP_ATTRIBUTION,
         "max_files": settings.LAPOR_MAX_ATTACHMENTS,
     }
 
