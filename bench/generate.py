@@ -383,6 +383,7 @@ class Simulator:
         if target is not None:
             r.status = "at_agency"
             r.agency = target
+            r.received_at = t0
             self.deadlines.start_stage(r, "agency_verification", t0)
         else:
             r.status = "submitted"
@@ -421,7 +422,11 @@ class Simulator:
         if role not in rule.roles:
             raise RuntimeError(f"{role} may not {action} from {r.status}")
         from_status = r.status
+        before_stage, before_due = r.stage, r.stage_due_at
         effect = self.effects.EFFECTS[action](r, Context(now=now, role=role, payload=payload))
+        ended = self.deadlines.stage_end(before_stage, before_due, r, now)
+        if ended:
+            effect.data = {**effect.data, **ended}
         r.status = rule.target or r.status
         r.version += 1
         r.updated_at = now

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "lapor.agencies",
     "lapor.reports",
     "lapor.audit",
+    "lapor.monev",
     "lapor.notify",
     "lapor.web",
 ]

@@ -71,3 +71,25 @@ def escalation_time(report, now: datetime) -> datetime:
     """When an overdue report escalates from the agency admin to the national desk."""
     sla = sla_for("escalation", agency_id=_policy_agency_id(report), category_id=report.category_id)
     return sla.due_from(report.stage_due_at or now, DESK_TZ)
+
+
+def stage_end(before_stage: str, before_due: datetime | None, report, now: datetime) -> dict:
+    """What an action did to the stage whose clock was running, for its event's data.
+
+    A stage ends when the action moves the report to another stage (or stops the clock): the
+    desk disposes, rejects or archives; the agency forwards, says "not our authority" or archives;
+    the unit follows up; the reporter replies or rates. The record keeps the deadline in force at
+    that moment, so "on time" never changes later when an SLA policy or the calendar does.
+
+    Not an end: pausing for more information (same stage, due cleared), resuming, an interim reply
+    (same stage, later due), the desk moving a report from one agency to another before it
+    verified (same stage restarted: that agency did not decide). A decision taken while the
+    clock is paused (rejecting a report still waiting for the reporter) ends the stage with no
+    deadline and counts as on time: a paused clock cannot run out (ADR 0005)."""
+    if not before_stage or report.stage == before_stage:
+        return {}
+    return {
+        "stage_ended": before_stage,
+        "stage_due_at": before_due.isoformat() if before_due is not None else None,
+        "on_time": before_due is None or now <= before_due,
+    }

@@ -79,6 +79,7 @@ def dispose(report, ctx: Context) -> Effect:
     if report.status == Status.AT_AGENCY and report.agency_id == agency.pk:
         raise InvalidInput(_("The report is already at this agency."), field="agency")
     report.agency = agency
+    report.received_at = ctx.now
     report.unit = None
     report.suggested_agency = None
     deadlines.start_stage(report, "agency_verification", ctx.now)
@@ -144,6 +145,7 @@ def not_our_authority(report, ctx: Context) -> Effect:
     report.transfer_count += 1
     report.suggested_agency = suggested
     report.agency = None
+    report.received_at = None  # back at the desk: it leaves this agency's cohort
     report.unit = None
     deadlines.start_stage(report, "desk_verification", ctx.now)
     return Effect(note, {"from_agency": from_agency.code, "suggested_agency": suggested.code, "transfers": report.transfer_count})

@@ -50,6 +50,10 @@ class Report(models.Model):
     unit = models.ForeignKey(
         "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="unit_reports", verbose_name=_("unit")
     )
+    # When the current agency received the report: its disposition by the desk, or its submission
+    # naming the agency. Cleared while the report is back at the desk; the cohort of an agency's
+    # monitoring figures (docs/indicators.md, "Received by an agency").
+    received_at = models.DateTimeField(_("received by the agency"), null=True, blank=True)
     # The agency named by the last "not our authority".
     suggested_agency = models.ForeignKey(
         "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -95,6 +99,7 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["status", "stage_due_at"], name="report_status_due"),
             models.Index(fields=["agency", "status"], name="report_agency_status"),
+            models.Index(fields=["agency", "received_at"], name="report_agency_received"),
             models.Index(fields=["unit", "status"], name="report_unit_status"),
             models.Index(fields=["reporter", "submitted_at"], name="report_reporter"),
             models.Index(fields=["submitted_at"], name="report_submitted"),

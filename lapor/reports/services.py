@@ -119,6 +119,7 @@ def _create(clean, actor: Actor, checked: list[CheckedFile], stored: list[str]) 
         # The reporter chose the agency: it goes straight to that agency's admin.
         report.status = Status.AT_AGENCY
         report.agency = clean.target_agency
+        report.received_at = now
         deadlines.start_stage(report, "agency_verification", now)
     else:
         report.status = Status.SUBMITTED
@@ -238,7 +239,12 @@ def apply_action(report: Report, action: str, actor: Actor, payload: dict, now, 
     role = sorted(usable)[0]
     position = roles[role]
     from_status = report.status
+    before_stage, before_due = report.stage, report.stage_due_at
     effect = EFFECTS[action](report, Context(now=now, role=role, payload=payload))
+    ended = deadlines.stage_end(before_stage, before_due, report, now)
+    if ended:
+        # Verified / followed up on time is computed from these (docs/indicators.md).
+        effect.data = {**effect.data, **ended}
     report.status = rule.target or report.status
     report.version += 1
     report.updated_at = now

@@ -68,14 +68,17 @@ def test_reject_endpoint_closes_with_a_reason_the_reporter_can_read(api, world):
     assert (r["status"], r["due_at"], r["actions"]) == ("rejected", None, [])
     track = api.get(f"/track/{tn}").json()
     assert (track["status"], track["handled_by"]) == ("rejected", "nobody")
-    assert (track["timeline"][-1]["data"], track["timeline"][-1]["note"]) == ({"reason": "spam"}, "Pesan uji coba.")
+    # The action's data, and the desk's verification stage it ended (monitoring, ADR 0015).
+    ended = {"stage_ended": "desk_verification", "stage_due_at": "2026-11-26T16:59:59+00:00", "on_time": True}
+    assert (track["timeline"][-1]["data"], track["timeline"][-1]["note"]) == ({"reason": "spam"} | ended, "Pesan uji coba.")
 
 
 def test_archive_endpoint_marks_a_duplicate(api, world):
     original, _ = api.submit()
     tn, _ = api.submit(target_agency_code="kota-35-78")
     r = api.act(tn, "archive", {"reason": "duplicate", "duplicate_of": original[:5] + "-" + original[5:]}, user=world.city_admin)
-    assert (r["status"], r["events"][-1]["data"]) == ("archived", {"reason": "duplicate", "duplicate_of": original})
+    ended = {"stage_ended": "agency_verification", "stage_due_at": "2026-11-26T16:59:59+00:00", "on_time": True}
+    assert (r["status"], r["events"][-1]["data"]) == ("archived", {"reason": "duplicate", "duplicate_of": original} | ended)
     assert Report.objects.get(tracking_number=tn).duplicate_of.tracking_number == original
 
 

@@ -5,7 +5,7 @@ table, the report's status is the last event's target, due times are consistent 
 status, terminal statuses stay terminal, and the clock stays paused while the desk waits for
 the reporter. A refused action changes nothing."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -95,6 +95,16 @@ def check_invariants(report):
     if report.escalation_level == 1:
         assert report.escalate_at is not None and report.escalate_at > report.stage_due_at
     assert report.transfer_count <= 3 and report.interim_count <= 2 and report.appeal_count <= 1
+    # The current agency's reception time is its last assignment (monitoring cohorts read it).
+    assignments = [e for e in events if e.action == "dispose" or (e.action == "submit" and e.to_status == Status.AT_AGENCY)]
+    if report.agency_id is None:
+        assert report.received_at is None
+    else:
+        assert report.received_at == assignments[-1].created_at
+    for event in events:
+        if "stage_ended" in event.data:  # the deadline in force when the stage ended
+            due = event.data["stage_due_at"]
+            assert event.data["on_time"] == (due is None or event.created_at <= datetime.fromisoformat(due))
     assert report.rating is None or 1 <= report.rating <= 5
 
 
