@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import feed, responses, views
+from . import feed, responses, statistics, views
 
 app_name = "web"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("lacak/", views.track_lookup, name="track_lookup"),
     path("lacak/<str:tracking_number>/", views.track, name="track"),
     path("laporan/", feed.feed, name="feed"),
+    path("statistik/", statistics.statistics, name="statistics"),
     path("laporan-saya/", views.my_reports, name="my_reports"),
     path("lacak/<str:tracking_number>/dukung/", feed.support, name="support"),
     path("lacak/<str:tracking_number>/<str:action>/", views.reporter_action, name="reporter_action"),

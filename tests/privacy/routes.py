@@ -102,6 +102,7 @@ ROUTES: dict[str, Route] = {
     "web:track_lookup":        page("", lambda pw: f"?nomor={pw.world.report('city', 'confidential').tracking_number}"),
     # (Search terms are tried by the feed's own check: the search box echoes them.)
     "web:feed":                listing("feed", "", "?status=closed", "?kategori=mbg&provinsi=91"),
+    "web:statistics":          page("", "?dari=2026-01-01&sampai=2026-12-31"),  # aggregates only (tests/web/test_statistics.py)
     # one report
     "web:track":               read("track_web"),  # its POST takes the reporter's code: test_leaks.test_reporter_code
     "web:officer_report":      read("officer"),  # its POST reveals an identity: test_actions.test_identity_reveal
