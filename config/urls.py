@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("lapor.accounts.urls")),
     path("", include("lapor.agencies.urls")),
     path("", include("lapor.audit.urls")),
+    path("monev/", include("lapor.monev.urls")),
     path("", include("lapor.web.urls")),
 ]
