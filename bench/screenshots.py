@@ -39,6 +39,7 @@ TITLES = {
     "submitted": "Confirmation after sending a report, with the tracking number and secret code",
     "track": "Track page of a public report (`/lacak/<n>/`): status, who acts next, timeline, support",
     "feed": "Public feed with search and filters (`/laporan/`)",
+    "statistics": "Public statistics: the monitoring indicators for Indonesia and per province (`/statistik/`)",
     "sign-in": "Sign-in (`/masuk/`)",
     "two-step": "Second sign-in step of an official (`/masuk/dua-langkah/`)",
     "queue": "An official's queue (`/petugas/`) with filters, counts and the bulk form",
@@ -116,6 +117,8 @@ def main() -> int:
             shoot("track")
             page.goto("/laporan/")
             shoot("feed")
+            page.goto("/statistik/")
+            shoot("statistics")
             # An official signs in: the password, the second step, then the officer pages.
             context.clear_cookies()
             page.goto("/masuk/")

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "lapor.audit",
     "lapor.monev",
     "lapor.notify",
+    "lapor.survey",
     "lapor.web",
 ]
 
@@ -286,6 +287,8 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Anonymous (not signed-in) submissions allowed per client address per minute; 0 disables.
 LAPOR_ANON_SUBMISSIONS_PER_MINUTE = env_int("LAPOR_ANON_SUBMISSIONS_PER_MINUTE", 20)
+# Survey responses accepted per client address per hour (lapor.survey); 0 disables.
+LAPOR_SURVEY_RESPONSES_PER_HOUR = env_int("LAPOR_SURVEY_RESPONSES_PER_HOUR", 30)
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("lapor.agencies.urls")),
     path("", include("lapor.audit.urls")),
     path("monev/", include("lapor.monev.urls")),
+    path("survei/", include("lapor.survey.urls")),
     path("", include("lapor.web.urls")),
 ]

@@ -24,6 +24,10 @@ class AuditEntry(models.Model):
         ADMIN_CHANGE = "admin_change", _("changed in the Django admin")
         REFERENCE_LOADED = "reference_loaded", _("reference data loaded")
         TWO_FACTOR_RESET = "two_factor_reset", _("two-step sign-in reset")
+        REVIEW_DRAWN = "review_drawn", _("follow-up quality review drawn")
+        REVIEW_SCORED = "review_scored", _("sampled follow-up scored")
+        PREVENTIVE_ACTION_SAVED = "preventive_action_saved", _("preventive action recorded")
+        ACTION_PLAN_SAVED = "action_plan_saved", _("action plan recorded")
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     at = models.DateTimeField()

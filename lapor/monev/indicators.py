@@ -157,7 +157,7 @@ def working_days(start: datetime, end: datetime, tz: str) -> int:
 def cohort(scope: Scope, period: Period):
     """[Cohort]: the reports received by the scope in the period (national: submitted)."""
     if scope.is_national:
-        return Report.objects.filter(period.q("submitted_at"))
+        return Report.objects.filter(scope.filter_q(), period.q("submitted_at"))
     return Report.objects.filter(scope.reports_q(), period.q("received_at"))
 
 
@@ -296,6 +296,7 @@ def _agency_verifications(scope: Scope, period: Period) -> tuple[int, int]:
     receptions = ReportEvent.objects.filter(
         Q(action=Action.SUBMIT, data__target_agency__in=codes) | Q(action=Action.DISPOSE, data__agency__in=codes),
         period.q("created_at"),
+        scope.filter_q("report__"),
     )
     starts = {(report_id, seq) for report_id, seq in receptions.values_list("report_id", "seq")}
     if not starts:
@@ -328,6 +329,7 @@ def _re_dispositions(scope: Scope, period: Period) -> int:
     """[re-dispositions]: "not our authority" answers given by the scope in the period. The
     answer is the agency admin's, so a unit gives none."""
     events = ReportEvent.objects.filter(action=Action.NOT_OUR_AUTHORITY).filter(period.q("created_at"))
+    events = events.filter(scope.filter_q("report__"))
     if scope.is_unit:
         return 0
     if not scope.is_national:
@@ -386,12 +388,12 @@ def child_scopes(parent: Scope, *, by: str = "") -> list[Scope]:
     coordinator -> their agencies; agency -> its units; unit -> its own units."""
     if parent.is_national and by != Scope.AGENCY:
         codes = Region.objects.filter(level=Region.Level.PROVINCE).order_by("code").values_list("code", flat=True)
-        return [Scope.province(code) for code in codes]
+        return [Scope.province(code).narrowed(parent.only) for code in codes]
     if parent.kind in (Scope.NATIONAL, Scope.PROVINCE, Scope.COORDINATOR):
         agencies = Agency.objects.filter(pk__in=parent.agency_ids).order_by("name", "code")
-        return [Scope(Scope.AGENCY, a.code, str(a), frozenset({a.pk})) for a in agencies]
+        return [Scope(Scope.AGENCY, a.code, str(a), frozenset({a.pk}), only=parent.only) for a in agencies]
     holder = Agency.objects.get(code=parent.code)
-    return [Scope.unit(unit.code) for unit in holder.units.order_by("name", "code")]
+    return [Scope.unit(unit.code).narrowed(parent.only) for unit in holder.units.order_by("name", "code")]
 
 
 def compute_children(parent: Scope, period: Period, *, by: str = "") -> list[Indicators]:

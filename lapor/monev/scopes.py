@@ -6,7 +6,7 @@ so every scope but the unit scope selects reports by `agency`, and the unit scop
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,10 @@ class Scope:
     # national, province, coordinator, agency: the agencies (not units) whose reports count and
     # whose connectivity and activity are measured. unit: the unit and its nested units.
     agency_ids: frozenset[int] = field(default=frozenset(), compare=False)
+    # Narrows the reports that count (the KSP and Ombudsman dashboards): "" (all), "priority"
+    # (national-priority categories, as the policy's PRIORITY scope) or "ombudsman" (offered or
+    # transferred to the Ombudsman). Agencies, connectivity and activity are not narrowed.
+    only: str = ""
 
     NATIONAL = "national"
     PROVINCE = "province"
@@ -48,9 +52,19 @@ class Scope:
     AGENCY = "agency"
     UNIT = "unit"
     KINDS = (NATIONAL, PROVINCE, COORDINATOR, AGENCY, UNIT)
+    PRIORITY = "priority"
+    OMBUDSMAN = "ombudsman"
+    FILTERS = ("", PRIORITY, OMBUDSMAN)
 
     def __str__(self):
-        return self.kind if self.kind == self.NATIONAL else f"{self.kind}:{self.code} ({self.name})"
+        text = self.kind if self.kind == self.NATIONAL else f"{self.kind}:{self.code} ({self.name})"
+        return f"{text} [{self.only}]" if self.only else text
+
+    def narrowed(self, only: str) -> "Scope":
+        """The same scope counting only the reports of a filter (see `only`)."""
+        if only not in self.FILTERS:
+            raise ScopeError(f"unknown report filter {only!r}: use {self.PRIORITY} or {self.OMBUDSMAN}")
+        return replace(self, only=only)
 
     # --- building -------------------------------------------------------------------------
     @classmethod
@@ -123,10 +137,20 @@ class Scope:
     def reports_q(self, prefix: str = "") -> Q:
         """The reports this scope holds now (prefix "report__" to filter events)."""
         if self.is_national:
-            return Q()
+            return self.filter_q(prefix)
         if self.is_unit:
-            return Q(**{prefix + "unit_id__in": sorted(self.agency_ids)})
-        return Q(**{prefix + "agency_id__in": sorted(self.agency_ids)})
+            return Q(**{prefix + "unit_id__in": sorted(self.agency_ids)}) & self.filter_q(prefix)
+        return Q(**{prefix + "agency_id__in": sorted(self.agency_ids)}) & self.filter_q(prefix)
+
+    def filter_q(self, prefix: str = "") -> Q:
+        """The reports the filter keeps (Q() without a filter)."""
+        if self.only == self.PRIORITY:
+            return Q(**{prefix + "category__is_priority": True})
+        if self.only == self.OMBUDSMAN:
+            from lapor.reports.states import Status
+
+            return Q(**{prefix + "ombudsman_offered_at__isnull": False}) | Q(**{prefix + "status": Status.OMBUDSMAN})
+        return Q()
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,31 @@ def _transition_queries(pw) -> list[str]:
     return ["", "?kind=supplement", "?kind=rate", f"?tracking_number={secret.tracking_number}", "?actor=warga05"]
 
 
+def _evaluation_review(pw) -> dict:
+    """A follow-up quality review of Jayapura, whose closed reports (public, confidential,
+    anonymous) were followed up: drawn once (as the national admin) and found again after."""
+    from lapor.monev.evaluation import review_draw
+    from lapor.monev.models import FollowUpReview
+    from lapor.reports.actors import Actor
+
+    review = FollowUpReview.objects.filter(agency__code="kota-91-71").first() or review_draw(
+        actor=Actor.for_user(pw.world.users["national_admin"]), agency_code="kota-91-71",
+        first="2025-01-01", last="2026-11-23", sample_size=10, seed=1,
+    )
+    return {"review_id": review.pk}
+
+
+def _evaluation_plan(pw) -> dict:
+    from lapor.monev.evaluation import action_plan_create
+    from lapor.monev.models import ActionPlan
+    from lapor.reports.actors import Actor
+
+    plan = ActionPlan.objects.filter(agency__code="kota-35-78").first() or action_plan_create(
+        actor=Actor.for_user(pw.world.users["national_admin"]), agency_code="kota-35-78", title="Rencana aksi", first="2026-01-01", last="2026-12-31",
+    )
+    return {"plan_id": plan.pk}
+
+
 # fmt: off
 ROUTES: dict[str, Route] = {
     # public pages
@@ -148,6 +173,29 @@ ROUTES: dict[str, Route] = {
     "audit:entries":           page(_audit_queries),
     "audit:transitions":       page(_transition_queries),
     "audit:export":            page(_audit_queries),
+    # the user survey: no report data; free text only for the national admin, redacted (tests/survey)
+    "survey:index":            page(),
+    "survey:answer":           page(kwargs=lambda pw: {"survey_id": 1}),  # its POST writes an anonymous response (tests/survey)
+    "survey:thanks":           page(kwargs=lambda pw: {"survey_id": 1}),
+    "survey:results":          page(kwargs=lambda pw: {"survey_id": 1}),
+    # monitoring dashboards (aggregates) and their exports; the open-report list (titles through readable_text, no identity)
+    "monev:index":             page(),
+    "monev:national":          page("", "?tabel=instansi&unduh=csv"),
+    "monev:ksp":               page("", "?tabel=instansi&unduh=csv"),
+    "monev:ombudsman":         page("", "?tabel=indikator&unduh=csv"),
+    "monev:province":          page(kwargs=lambda pw: {"code": "35"}),
+    "monev:coordinator":       page("", "?tabel=instansi&unduh=csv", kwargs=lambda pw: {"code": "prov-35"}),
+    "monev:agency":            page("", "?tabel=beban-pejabat&unduh=csv", kwargs=lambda pw: {"code": "kota-35-78"}),
+    "monev:open_reports":      page("", "?unduh=csv", "?unit=kota-35-78-disdik&unduh=csv", kwargs=lambda pw: {"code": "kota-35-78"}),  # tests/monev/test_exports.py
+    # evaluation records (ADR 0017): the review page shows sampled follow-ups through the access policy (tests/monev/test_evaluation.py)
+    "monev:evaluation_reviews":           page(),
+    "monev:evaluation_review":            page(kwargs=_evaluation_review),  # its POST scores one sampled follow-up
+    "monev:evaluation_preventive":        page(),
+    "monev:evaluation_preventive_status": post_only("changes a preventive action's status (no report data)"),
+    "monev:evaluation_plans":             page(),
+    "monev:evaluation_plan":              page(kwargs=_evaluation_plan),
+    "monev:evaluation_plan_item":         post_only("updates an action-plan item's progress (no report data)"),
+    "monev:evaluation_ranking":           page("", "?dari=2026-01-01&sampai=2026-12-31", "?dari=2026-01-01&sampai=2026-12-31&provinsi=35"),
     # the API's own pages (its operations are classified by API_ROUTES)
     "api:openapi-json":        page(same_for_all=True),
     "api:openapi-view":        page(same_for_all=True),

@@ -1,0 +1,290 @@
+"""The monitoring dashboards: who may open which (by role, as the access policy scopes them) and
+the tables each shows. A table is built once and both rendered and exported, so a CSV or XLSX
+file has exactly the page's rows and numbers.
+
+Figures come from the indicator engine (`compute`, `compute_children`), cached per (scope,
+period) for a few minutes; the views stay thin so rollups can replace the engine later."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from lapor.accounts.models import Role
+from lapor.agencies.models import Agency
+
+from . import workload
+from .indicators import Indicators, compute, compute_children
+from .scopes import NOT_HANDLERS, Period, Scope, ScopeError
+
+CACHE_SECONDS = 300
+
+NATIONAL, KSP, OMBUDSMAN = "national", "ksp", "ombudsman"
+PROVINCE, COORDINATOR, AGENCY = "province", "coordinator", "agency"
+
+
+# --- access ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Entry:
+    """A dashboard the viewer may open: its kind, the scope's code and its title."""
+
+    kind: str
+    code: str
+    title: str
+
+    @property
+    def url(self) -> str:
+        return dashboard_url(self.kind, self.code)
+
+
+def dashboard_url(kind: str, code: str = "") -> str:
+    names = {NATIONAL: "monev:national", KSP: "monev:ksp", OMBUDSMAN: "monev:ombudsman"}
+    if kind in names:
+        return reverse(names[kind])
+    return reverse(f"monev:{kind}", kwargs={"code": code})
+
+
+def _agencies_of(actor, *roles) -> list[Agency]:
+    """Agencies (not units) where the actor holds one of the roles."""
+    ids = {p.agency_id for role in roles for p in actor.positions_with(role)}
+    return list(Agency.objects.filter(pk__in=ids, parent__isnull=True).order_by("name"))
+
+
+def entries_for(actor) -> list[Entry]:
+    """The dashboards an actor starts from (the menu and /monev/): the national admin's macro,
+    KSP and Ombudsman views; a coordinator's meso view of the agencies it coordinates; an agency
+    admin's or APIP auditor's micro view of its agency. Drill-down opens the rest."""
+    out = []
+    if actor.has_role(Role.NATIONAL_ADMIN):
+        out.append(Entry(NATIONAL, "", _("Indonesia")))
+    if actor.has_role(Role.NATIONAL_ADMIN) or actor.has_role(Role.KSP):
+        out.append(Entry(KSP, "", _("National priority programmes (KSP)")))
+    if actor.has_role(Role.NATIONAL_ADMIN) or actor.has_role(Role.OMBUDSMAN):
+        out.append(Entry(OMBUDSMAN, "", _("Reports offered or transferred to the Ombudsman")))
+    out += [Entry(COORDINATOR, a.code, str(a)) for a in _agencies_of(actor, Role.COORDINATOR)]
+    out += [Entry(AGENCY, a.code, str(a)) for a in _agencies_of(actor, Role.AGENCY_ADMIN, Role.AUDITOR)]
+    return out
+
+
+def may_open(actor, kind: str, code: str = "") -> bool:
+    """Whether the actor may see this dashboard's scope. National admins see every scope; the
+    others only what the access policy lets them view (their agency's tree, the agencies they
+    coordinate, the priority categories, the Ombudsman's cases)."""
+    if actor.has_role(Role.NATIONAL_ADMIN):
+        return True
+    if kind == KSP:
+        return actor.has_role(Role.KSP)
+    if kind == OMBUDSMAN:
+        return actor.has_role(Role.OMBUDSMAN)
+    if kind == COORDINATOR:
+        return any(a.code == code for a in _agencies_of(actor, Role.COORDINATOR))
+    if kind == AGENCY:
+        if any(a.code == code for a in _agencies_of(actor, Role.AGENCY_ADMIN, Role.AUDITOR)):
+            return True
+        # A coordinator drills down to the agencies it coordinates (the policy's COORDINATED).
+        coordinators = {a.pk for a in _agencies_of(actor, Role.COORDINATOR)}
+        return bool(coordinators) and Agency.objects.filter(code=code, coordinator_id__in=coordinators).exists()
+    return False  # national, province
+
+
+def scope_of(kind: str, code: str = "") -> Scope:
+    """The engine's scope of a dashboard (ScopeError when it does not exist)."""
+    if kind == NATIONAL:
+        return Scope.national()
+    if kind == KSP:
+        return Scope.national().narrowed(Scope.PRIORITY)
+    if kind == OMBUDSMAN:
+        return Scope.national().narrowed(Scope.OMBUDSMAN)
+    if kind == PROVINCE:
+        return Scope.province(code)
+    if kind == COORDINATOR:
+        return Scope.coordinator(code)
+    if kind == AGENCY:
+        return Scope.agency(code)
+    raise ScopeError(kind)
+
+
+# --- cached figures -------------------------------------------------------------------------
+def _key(*parts) -> str:
+    return "monev-dashboard:" + ":".join(str(p).replace(" ", "_") for p in parts)
+
+
+def figures(scope: Scope, period: Period) -> Indicators:
+    key = _key("one", scope.kind, scope.code, scope.only, period)
+    found = cache.get(key)
+    if found is None:
+        found = compute(scope, period)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def children(scope: Scope, period: Period, by: str = "") -> list[Indicators]:
+    key = _key("children", scope.kind, scope.code, scope.only, by, period)
+    found = cache.get(key)
+    if found is None:
+        found = compute_children(scope, period, by=by)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def months(period: Period) -> list[Period]:
+    """The calendar months the period touches, each cut to the period."""
+    out, year, month = [], period.first.year, period.first.month
+    while date(year, month, 1) <= period.last:
+        whole = Period.month(year, month)
+        out.append(Period(max(whole.first, period.first), min(whole.last, period.last)))
+        year, month = year + (month == 12), month % 12 + 1
+    return out
+
+
+# --- tables ---------------------------------------------------------------------------------
+TEXT, INT, PCT, DEC = "text", "int", "pct", "dec"
+
+
+@dataclass
+class Column:
+    header: str
+    kind: str = INT
+
+
+@dataclass
+class Row:
+    cells: list  # str, int, Decimal or None ("—"), one per column
+    link: str = ""  # the drill-down from the first cell
+
+
+@dataclass
+class Table:
+    key: str  # the export's name (?tabel=...)
+    caption: str
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # the headline table: each row's kind of value
+
+    def display(self) -> list[tuple[Row, list[str]]]:
+        """Each row with its cells as the page shows them."""
+        return [(row, [show(value, col.kind) for value, col in zip(row.cells, self.columns)]) for row in self.rows]
+
+
+def show(value, kind: str) -> str:
+    if value is None:
+        return "—"
+    if kind == PCT:
+        return f"{value} %"
+    return str(value)
+
+
+def _indicator_columns(first: str) -> list[Column]:
+    return [
+        Column(first, TEXT),
+        Column(_("Received")),
+        Column(_("Verified within the deadline (%)"), PCT),
+        Column(_("Followed up within the deadline (%)"), PCT),
+        Column(_("Follow-up rate"), PCT),
+        Column(_("Completion rate"), PCT),
+        Column(_("Overdue now")),
+        Column(_("Satisfaction (1–5)"), DEC),
+    ]
+
+
+def _indicator_cells(name: str, i: Indicators) -> list:
+    return [name, i.received, i.verified_on_time_pct, i.followed_up_on_time_pct, i.follow_up_rate, i.completion_rate,
+            i.overdue_now, i.satisfaction_mean]
+
+
+def ranked(rows: list[Indicators]) -> list[Indicators]:
+    """Agencies ranked by follow-up rate (highest first, "—" last), then by reports received."""
+    return sorted(rows, key=lambda i: (i.follow_up_rate is None, -(i.follow_up_rate or Decimal(0)), -i.received, i.scope.name))
+
+
+def headline_table(i: Indicators, caption: str) -> Table:
+    d = i.satisfaction_distribution
+    rows = [
+        (_("Reports received"), i.received, INT),
+        (_("Verified within the deadline (%)"), i.verified_on_time_pct, PCT),
+        (_("Followed up within the deadline (%)"), i.followed_up_on_time_pct, PCT),
+        (_("Follow-up rate"), i.follow_up_rate, PCT),
+        (_("Completed"), i.completed, INT),
+        (_("In process"), i.in_process, INT),
+        (_("Completion rate"), i.completion_rate, PCT),
+        (_("Working days to a follow-up (median)"), i.days_to_follow_up_median, DEC),
+        (_("Working days to a follow-up (90th percentile)"), i.days_to_follow_up_p90, DEC),
+        (_("Working days to completion (median)"), i.days_to_completion_median, DEC),
+        (_("Working days to completion (90th percentile)"), i.days_to_completion_p90, DEC),
+        (_("Overdue now"), i.overdue_now, INT),
+        (_("Not our authority (re-dispositions)"), i.re_dispositions, INT),
+        (_("Reopen rate"), i.reopen_rate, PCT),
+        (_("Appeal rate"), i.appeal_rate, PCT),
+        (_("Satisfaction (1–5)"), i.satisfaction_mean, DEC),
+        (_("Ratings"), i.satisfaction_count, INT),
+        *((_("Ratings of %(n)s") % {"n": n}, d[n], INT) for n in range(1, 6)),
+        (_("Transferred to the Ombudsman"), i.ombudsman_transferred, INT),
+        (_("Offered to the Ombudsman, not transferred"), i.ombudsman_offered, INT),
+    ]
+    if not i.scope.is_unit:
+        rows += [
+            (_("Agencies connected (decree and officers)"), i.connectivity_pct, PCT),
+            (_("Agencies active in the period"), i.activity_pct, PCT),
+        ]
+    table = Table("indikator", caption, [Column(_("Indicator"), TEXT), Column(_("Value"), TEXT)])
+    # The value column mixes kinds: each cell keeps its own number, shown with its own unit.
+    table.rows = [Row([label, value]) for label, value, _kind in rows]
+    table.kinds = [kind for _label, _value, kind in rows]
+    return table
+
+
+def headline_display(table: Table) -> list[tuple[str, str]]:
+    return [(row.cells[0], show(row.cells[1], kind)) for row, kind in zip(table.rows, table.kinds)]
+
+
+def children_table(key: str, caption: str, first: str, rows: list[Indicators], link=None) -> Table:
+    """One row per child scope; `link(scope)` gives its drill-down ("" for none)."""
+    table = Table(key, caption, _indicator_columns(first))
+    for i in rows:
+        table.rows.append(Row(_indicator_cells(i.scope.name, i), link(i.scope) if link else ""))
+    return table
+
+
+def trend_table(scope: Scope, period: Period) -> Table:
+    table = Table("tren", _("Received and follow-up rate per month"),
+                  [Column(_("Month"), TEXT), Column(_("Received")), Column(_("Follow-up rate"), PCT)])
+    for month in months(period):
+        i = figures(scope, month)
+        table.rows.append(Row([month.first.strftime("%Y-%m"), i.received, i.follow_up_rate]))
+    return table
+
+
+def units_table(scope: Scope, period: Period, agency: Agency, viewer_link) -> Table:
+    table = children_table("unit", _("Units of the agency"), _("Unit"), children(scope, period))
+    for row, unit in zip(table.rows, agency.units.order_by("name", "code")):
+        row.link = viewer_link(agency.code, unit.code)
+    return table
+
+
+def workload_tables(agency: Agency, viewer_link) -> tuple[Table, Table]:
+    buckets = [Column(_("%(range)s working days") % {"range": label}) for label in workload.BUCKET_LABELS]
+    by_unit = Table("beban-unit", _("Open reports per unit, by age in working days"),
+                    [Column(_("Unit"), TEXT), *buckets, Column(_("Total")), Column(_("Overdue"))])
+    for w in workload.workload_by_unit(agency):
+        label = w.label if w.code else _("%(agency)s (not yet forwarded)") % {"agency": w.label}
+        by_unit.rows.append(Row([label, *w.buckets, w.total, w.overdue], viewer_link(agency.code, w.code)))
+    by_position = Table("beban-pejabat", _("Open reports waiting for each liaison-officer position, by age in working days"),
+                        [Column(_("Position"), TEXT), Column(_("Unit"), TEXT), Column(_("Held"), TEXT), *buckets,
+                         Column(_("Total")), Column(_("Overdue"))])
+    for w in workload.workload_by_position(agency):
+        held = _("vacant") if w.vacant else _("held")
+        cells = [w.label, w.unit_label, held, *w.buckets, w.total, w.overdue]
+        by_position.rows.append(Row(cells, viewer_link(agency.code, w.code)))
+    return by_unit, by_position
+
+
+def agency_of(code: str) -> Agency:
+    agency = Agency.objects.filter(code=code, parent__isnull=True).exclude(kind__in=NOT_HANDLERS).first()
+    if agency is None:
+        raise ScopeError(code)
+    return agency

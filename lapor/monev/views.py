@@ -1,0 +1,197 @@
+"""The monitoring dashboards and their exports (docs/indicators.md, "Dashboards"). Thin: access
+and tables come from dashboards.py, figures from the indicator engine through its cache."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from lapor.core import clock
+from lapor.reports.actors import Actor
+
+from . import charts, exports, workload
+from .dashboards import (
+    AGENCY, COORDINATOR, KSP, NATIONAL, OMBUDSMAN, PROVINCE, agency_of, children, children_table, dashboard_url,
+    entries_for, figures, headline_display, headline_table, may_open, ranked, scope_of, trend_table, units_table,
+    workload_tables,
+)
+from .scopes import Period, ScopeError
+
+MAX_DAYS = 366 * 2  # a longer period is refused: the reference engine reads every event of it
+
+
+def period_from(params, errors: list[str]) -> Period:
+    """From ?dari=&sampai= (ISO dates); by default this year so far (Jakarta time)."""
+    today = clock.now().astimezone(ZoneInfo("Asia/Jakarta")).date()
+    default = Period(date(today.year, 1, 1), today)
+    try:
+        first = date.fromisoformat(params.get("dari") or default.first.isoformat())
+        last = date.fromisoformat(params.get("sampai") or default.last.isoformat())
+    except ValueError:
+        errors.append(_("Dates must look like 2026-11-23."))
+        return default
+    if last < first:
+        errors.append(_("The start date is after the end date."))
+        return default
+    if (last - first).days > MAX_DAYS:
+        errors.append(_("Choose a period of at most two years."))
+        return default
+    return Period(first, last)
+
+
+def _viewer(request, kind: str, code: str = "") -> Actor:
+    actor = Actor.for_user(request.user)
+    if not may_open(actor, kind, code):
+        raise PermissionDenied(_("Your position does not give access to this dashboard."))
+    return actor
+
+
+def _export_or_none(request, tables, name: str):
+    """?tabel=<key>&unduh=csv|xlsx: that table as a file (404 for an unknown table or format)."""
+    fmt = request.GET.get("unduh")
+    if not fmt:
+        return None
+    table = next((t for t in tables if t.key == request.GET.get("tabel")), None)
+    if table is None or fmt not in exports.FORMATS:
+        raise Http404
+    return exports.response(fmt, f"{name}-{table.key}", [c.header for c in table.columns], [row.cells for row in table.rows])
+
+
+@login_required
+def index(request):
+    actor = Actor.for_user(request.user)
+    entries = entries_for(actor)
+    if not entries:
+        raise PermissionDenied(_("Your position does not give access to a dashboard."))
+    return render(request, "monev/index.html", {"entries": entries})
+
+
+def _dashboard(request, kind: str, code: str = ""):
+    actor = _viewer(request, kind, code)
+    try:
+        scope = scope_of(kind, code)
+    except ScopeError:
+        raise Http404 from None
+    errors: list[str] = []
+    period = period_from(request.GET, errors)
+    query = urlencode({"dari": period.first.isoformat(), "sampai": period.last.isoformat()})
+
+    def drill(target_kind):
+        def link(child) -> str:
+            return f"{dashboard_url(target_kind, child.code)}?{query}" if may_open(actor, target_kind, child.code) else ""
+
+        return link
+
+    def report_list(agency_code: str, unit_code: str) -> str:
+        url = reverse("monev:open_reports", kwargs={"code": agency_code})
+        return url + ("?" + urlencode({"unit": unit_code}) if unit_code else "")
+
+    titles = {NATIONAL: _("Indonesia"), KSP: _("National priority programmes (KSP)"),
+              OMBUDSMAN: _("Reports offered or transferred to the Ombudsman")}
+    title = titles.get(kind, scope.name)
+    headline = headline_table(figures(scope, period), _("Indicators of %(scope)s") % {"scope": title})
+    tables = []
+    if kind == NATIONAL:
+        tables.append(children_table("provinsi", _("By province (its regional governments)"), _("Province"),
+                                     children(scope, period), drill(PROVINCE)))
+    if kind in (NATIONAL, KSP, OMBUDSMAN):
+        tables.append(children_table("instansi", _("Agencies ranked by follow-up rate, then reports received"), _("Agency"),
+                                     ranked(children(scope, period, by=AGENCY)), drill(AGENCY)))
+    elif kind in (PROVINCE, COORDINATOR):
+        tables.append(children_table("instansi", _("Agencies ranked by follow-up rate, then reports received"), _("Agency"),
+                                     ranked(children(scope, period)), drill(AGENCY)))
+    workload_parts = ()
+    if kind == AGENCY:
+        agency = agency_of(code)
+        tables.append(units_table(scope, period, agency, report_list))
+        workload_parts = workload_tables(agency, report_list)
+        tables += workload_parts
+    trend = trend_table(scope, period)
+    every = [headline, *tables, trend]
+    name = "-".join(filter(None, ["monev", kind, code, str(period).replace("..", "_")]))
+    exported = _export_or_none(request, every, name)
+    if exported is not None:
+        return exported
+    context = {
+        "kind": kind, "title": title, "scope": scope, "period": period, "errors": errors, "query": query,
+        "headline": headline, "headline_rows": headline_display(headline), "tables": tables, "trend": trend,
+        "received_chart": charts.bars([(r.cells[0], r.cells[1]) for r in trend.rows]),
+        "rate_chart": charts.bars([(r.cells[0], r.cells[2]) for r in trend.rows], maximum=100),
+        "workload_chart": charts.hbars([(r.cells[0], r.cells[-2]) for r in workload_parts[0].rows]) if workload_parts else None,
+        "action": request.path,
+    }
+    return render(request, "monev/dashboard.html", context)
+
+
+@login_required
+def national(request):
+    return _dashboard(request, NATIONAL)
+
+
+@login_required
+def ksp(request):
+    return _dashboard(request, KSP)
+
+
+@login_required
+def ombudsman(request):
+    return _dashboard(request, OMBUDSMAN)
+
+
+@login_required
+def province(request, code):
+    return _dashboard(request, PROVINCE, code)
+
+
+@login_required
+def coordinator(request, code):
+    return _dashboard(request, COORDINATOR, code)
+
+
+@login_required
+def agency(request, code):
+    return _dashboard(request, AGENCY, code)
+
+
+@login_required
+def open_reports(request, code):
+    """The drill-down's last step: the open reports of an agency or one of its units, as the
+    viewer may see them (never a reporter's identity), with their age in working days."""
+    actor = _viewer(request, AGENCY, code)
+    try:
+        holder = agency_of(code)
+    except ScopeError:
+        raise Http404 from None
+    unit = None
+    if request.GET.get("unit"):
+        unit = holder.units.filter(code=request.GET["unit"]).first()
+        if unit is None:
+            raise Http404
+    rows = workload.open_report_rows(actor, holder, unit)
+    fmt = request.GET.get("unduh")
+    if fmt:
+        if fmt not in exports.FORMATS:
+            raise Http404
+        header = [_("Tracking number"), _("Title"), _("Status"), _("Unit"), _("Received"), _("Age (working days)"),
+                  _("Age group (working days)"), _("Overdue"), _("Due")]
+        confidential = _("(confidential: content not shown)")
+        cells = [
+            [r.tracking_number, r.title if not r.confidential else confidential, r.status, r.unit,
+             timezone.localtime(r.received).strftime("%Y-%m-%d %H:%M") if r.received else None, r.age, r.bucket,
+             _("yes") if r.overdue else _("no"), timezone.localtime(r.due).strftime("%Y-%m-%d %H:%M") if r.due else None]
+            for r in rows
+        ]
+        return exports.response(fmt, f"monev-laporan-terbuka-{(unit or holder).code}", header, cells)
+    query = urlencode({"unit": unit.code}) if unit else ""
+    return render(request, "monev/open_reports.html", {
+        "agency": holder, "unit": unit, "rows": rows, "query": query, "back": dashboard_url(AGENCY, holder.code),
+    })

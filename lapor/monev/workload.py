@@ -1,0 +1,159 @@
+"""Workload and ageing inside an agency (the micro dashboard): the open reports it holds, per
+unit and per liaison-officer position, bucketed by their age in working days.
+
+Open = still being handled (`states.ACTIVE`). A report's age counts from when the agency
+received it (`received_at`; `submitted_at` when missing) to now, in working days of the zone of
+the unit handling it, else of the agency — as deadlines and `indicators.working_days` count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from lapor.accounts.models import Position, Role
+from lapor.agencies.models import Agency
+from lapor.agencies.selectors import agency_and_units
+from lapor.core import clock
+from lapor.reports.models import Report
+from lapor.reports.states import ACTIVE, Status
+
+from .indicators import _tz, working_days
+
+OPEN = sorted(ACTIVE)
+# What waits for a liaison officer (lapor.reports.selectors._waiting_for).
+WAITING_FOR_LIAISON = (Status.FORWARDED, Status.IN_PROCESS)
+# (first, last) working days of each age bucket; None: no upper bound.
+BUCKETS = ((0, 3), (4, 5), (6, 10), (11, None))
+BUCKET_LABELS = ("0–3", "4–5", "6–10", ">10")
+AGE_FIELDS = ("pk", "received_at", "submitted_at", "is_overdue", "unit_id", "agency__timezone", "unit__timezone")
+
+
+def bucket_of(days: int) -> int:
+    """The index in BUCKETS of an age in working days."""
+    for index, (_first, last) in enumerate(BUCKETS):
+        if last is None or days <= last:
+            return index
+    raise AssertionError("unreachable")
+
+
+def age(report: Report, now=None) -> int:
+    """Working days since the agency received the report (unit, agency and zone loaded)."""
+    start = report.received_at or report.submitted_at
+    return working_days(start, now or clock.now(), _tz(report))
+
+
+def open_reports(agency: Agency) -> QuerySet[Report]:
+    """The open reports an agency holds (with those at its units)."""
+    return Report.objects.filter(agency=agency, status__in=OPEN).select_related("agency", "unit")
+
+
+@dataclass
+class WorkloadRow:
+    label: str
+    code: str = ""  # the unit's code (for the drill-down); "" for the agency's own row
+    unit_label: str = ""  # positions: the unit the position serves
+    vacant: bool = False  # positions: nobody holds it
+    buckets: list[int] = field(default_factory=lambda: [0] * len(BUCKETS))
+    overdue: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.buckets)
+
+    def add(self, report: Report, days: int) -> None:
+        self.buckets[bucket_of(days)] += 1
+        self.overdue += bool(report.is_overdue)
+
+
+def _direct_unit(agency: Agency) -> dict[int, int]:
+    """Each unit of the agency's tree -> the agency's direct unit it lies under."""
+    out = {}
+    for unit in agency.units.all():
+        for pk in agency_and_units({unit.pk}):
+            out[pk] = unit.pk
+    return out
+
+
+def workload_by_unit(agency: Agency) -> list[WorkloadRow]:
+    """One row for the reports not yet forwarded (at the agency itself), then one per direct unit
+    (a nested unit's reports count in the unit above it), each bucketed by age."""
+    units = list(agency.units.order_by("name", "code"))
+    own = WorkloadRow(str(agency))
+    rows = {unit.pk: WorkloadRow(str(unit), code=unit.code) for unit in units}
+    under = _direct_unit(agency)
+    now = clock.now()
+    for report in open_reports(agency).only(*AGE_FIELDS):
+        row = rows.get(under.get(report.unit_id)) if report.unit_id else own
+        (row or own).add(report, age(report, now))
+    return [own] + [rows[unit.pk] for unit in units]
+
+
+def workload_by_position(agency: Agency) -> list[WorkloadRow]:
+    """One row per active liaison-officer position of the agency's units: the reports waiting for
+    it (forwarded to its unit, not yet followed up — its queue), bucketed by age. Two positions at
+    one unit share its queue, so each shows it."""
+    tree = agency_and_units({agency.pk})
+    positions = list(
+        Position.objects.filter(agency_id__in=tree, role=Role.LIAISON_OFFICER, is_active=True)
+        .select_related("agency")
+        .order_by("agency__name", "title", "pk")
+    )
+    now = clock.now()
+    by_unit: dict[int, list[tuple[Report, int]]] = {}
+    waiting = open_reports(agency).filter(status__in=WAITING_FOR_LIAISON, unit_id__in=tree)
+    for report in waiting.only(*AGE_FIELDS):
+        by_unit.setdefault(report.unit_id, []).append((report, age(report, now)))
+    rows = []
+    for position in positions:
+        row = WorkloadRow(position.title, code=position.agency.code, unit_label=str(position.agency),
+                          vacant=position.holder_id is None)
+        for report, days in by_unit.get(position.agency_id, ()):
+            row.add(report, days)
+        rows.append(row)
+    return rows
+
+
+# --- the drill-down: one unit's (or the agency's) open reports, as the viewer may see them ------
+@dataclass
+class OpenReport:
+    tracking_number: str
+    title: str  # as the viewer may read it; "" when the content is confidential to them
+    confidential: bool  # content hidden from this viewer
+    status: str
+    unit: str
+    received: object  # aware datetime
+    age: int  # working days
+    bucket: str
+    overdue: bool
+    due: object  # aware datetime or None
+
+
+def open_report_rows(actor, agency: Agency, unit: Agency | None = None) -> list[OpenReport]:
+    """The open reports of the agency (or of one unit and its nested units) that the viewer may
+    see: listed through `reports_visible_to`, titles through `readable_text`, and no title where
+    the viewer may not read the content. No reporter's identity at all. Oldest first."""
+    from lapor.reports import policy
+    from lapor.reports.selectors import reports_visible_to
+
+    queryset = reports_visible_to(actor).filter(agency=agency, status__in=OPEN)
+    if unit is not None:
+        queryset = queryset.filter(unit_id__in=agency_and_units({unit.pk}))
+    now = clock.now()
+    rows = []
+    for report in queryset.select_related("agency", "unit", "category").order_by("received_at", "pk"):
+        readable = policy.can_read_content(actor, report)
+        days = age(report, now)
+        rows.append(OpenReport(
+            tracking_number=report.tracking_number,
+            title=policy.readable_text(actor, report, report.title) if readable else "",
+            confidential=not readable,
+            status=report.get_status_display(),
+            unit=str(report.unit) if report.unit_id else "",
+            received=report.received_at or report.submitted_at,
+            age=days,
+            bucket=BUCKET_LABELS[bucket_of(days)],
+            overdue=report.is_overdue,
+            due=report.stage_due_at,
+        ))
+    return rows

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "survey"
+
+# Paths are Indonesian because citizens read and share them.
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:survey_id>/", views.answer, name="answer"),
+    path("<int:survey_id>/terima-kasih/", views.thanks, name="thanks"),
+    path("<int:survey_id>/hasil/", views.results, name="results"),
+]
