@@ -218,3 +218,30 @@ def _day(value: str | date) -> date:
         return date.fromisoformat(value.strip())
     except ValueError as exc:
         raise ScopeError(f"not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+MAX_PERIOD_DAYS = 366 * 2  # a longer period is refused: the reference engine reads every event of it
+
+
+def period_from_params(params, errors: list[str]) -> Period:
+    """The period a page asks for with ?dari=&sampai= (ISO dates); by default this year so far
+    (Jakarta time). A bad value adds a message to `errors` and gives the default."""
+    from django.utils.translation import gettext as _
+
+    from lapor.core import clock
+
+    today = clock.now().astimezone(ZoneInfo("Asia/Jakarta")).date()
+    default = Period(date(today.year, 1, 1), today)
+    try:
+        first = date.fromisoformat(params.get("dari") or default.first.isoformat())
+        last = date.fromisoformat(params.get("sampai") or default.last.isoformat())
+    except ValueError:
+        errors.append(_("Dates must look like 2026-11-23."))
+        return default
+    if last < first:
+        errors.append(_("The start date is after the end date."))
+        return default
+    if (last - first).days > MAX_PERIOD_DAYS:
+        errors.append(_("Choose a period of at most two years."))
+        return default
+    return Period(first, last)

@@ -7,7 +7,7 @@ from . import evaluation_views, views
 app_name = "monev"
 
 urlpatterns: list = [
-    # Dashboards (views.py); each table also as ?tabel=<key>&unduh=csv|xlsx.
+    # Dashboards (views.py); each table also as ?tabel=<key>&unduh=csv|xlsx; the agency's report as ?unduh=pdf.
     path("", views.index, name="index"),
     path("nasional/", views.national, name="national"),
     path("prioritas-nasional/", views.ksp, name="ksp"),

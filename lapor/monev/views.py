@@ -3,49 +3,29 @@ and tables come from dashboards.py, figures from the indicator engine through it
 
 from __future__ import annotations
 
-from datetime import date
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from lapor.core import clock
 from lapor.reports.actors import Actor
 
-from . import charts, exports, workload
+from . import charts, exports, pdf, workload
 from .dashboards import (
     AGENCY, COORDINATOR, KSP, NATIONAL, OMBUDSMAN, PROVINCE, agency_of, children, children_table, dashboard_url,
     entries_for, figures, headline_display, headline_table, may_open, ranked, scope_of, trend_table, units_table,
     workload_tables,
 )
-from .scopes import Period, ScopeError
+from .scopes import ScopeError, period_from_params
 
-MAX_DAYS = 366 * 2  # a longer period is refused: the reference engine reads every event of it
-
-
-def period_from(params, errors: list[str]) -> Period:
-    """From ?dari=&sampai= (ISO dates); by default this year so far (Jakarta time)."""
-    today = clock.now().astimezone(ZoneInfo("Asia/Jakarta")).date()
-    default = Period(date(today.year, 1, 1), today)
-    try:
-        first = date.fromisoformat(params.get("dari") or default.first.isoformat())
-        last = date.fromisoformat(params.get("sampai") or default.last.isoformat())
-    except ValueError:
-        errors.append(_("Dates must look like 2026-11-23."))
-        return default
-    if last < first:
-        errors.append(_("The start date is after the end date."))
-        return default
-    if (last - first).days > MAX_DAYS:
-        errors.append(_("Choose a period of at most two years."))
-        return default
-    return Period(first, last)
 
 
 def _viewer(request, kind: str, code: str = "") -> Actor:
@@ -82,7 +62,7 @@ def _dashboard(request, kind: str, code: str = ""):
     except ScopeError:
         raise Http404 from None
     errors: list[str] = []
-    period = period_from(request.GET, errors)
+    period = period_from_params(request.GET, errors)
     query = urlencode({"dari": period.first.isoformat(), "sampai": period.last.isoformat()})
 
     def drill(target_kind):
@@ -118,6 +98,8 @@ def _dashboard(request, kind: str, code: str = ""):
     trend = trend_table(scope, period)
     every = [headline, *tables, trend]
     name = "-".join(filter(None, ["monev", kind, code, str(period).replace("..", "_")]))
+    if kind == AGENCY and request.GET.get("unduh") == "pdf":
+        return _agency_pdf(title, period, headline, next(t for t in tables if t.key == "unit"), trend, name)
     exported = _export_or_none(request, every, name)
     if exported is not None:
         return exported
@@ -130,6 +112,22 @@ def _dashboard(request, kind: str, code: str = ""):
         "action": request.path,
     }
     return render(request, "monev/dashboard.html", context)
+
+
+def _agency_pdf(title, period, headline, units, trend, name: str) -> HttpResponse:
+    """?unduh=pdf on the micro dashboard: its periodic monitoring report (pdf.py), built from the
+    page's own tables, so it holds the page's figures (aggregates only)."""
+    generated = clock.now().astimezone(ZoneInfo("Asia/Jakarta")).strftime("%Y-%m-%d %H:%M")
+    content = pdf.agency_report(
+        title=_("Monitoring report: %(agency)s") % {"agency": title},
+        period_text=_("Period: %(first)s to %(last)s") % {
+            "first": date_format(period.first, "j F Y"), "last": date_format(period.last, "j F Y")},
+        generated=_("Generated on %(time)s WIB") % {"time": generated},
+        headline=headline, units=units, trend=trend,
+    )
+    out = HttpResponse(content, content_type="application/pdf")
+    out["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return out
 
 
 @login_required

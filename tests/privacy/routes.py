@@ -185,7 +185,7 @@ ROUTES: dict[str, Route] = {
     "monev:ombudsman":         page("", "?tabel=indikator&unduh=csv"),
     "monev:province":          page(kwargs=lambda pw: {"code": "35"}),
     "monev:coordinator":       page("", "?tabel=instansi&unduh=csv", kwargs=lambda pw: {"code": "prov-35"}),
-    "monev:agency":            page("", "?tabel=beban-pejabat&unduh=csv", kwargs=lambda pw: {"code": "kota-35-78"}),
+    "monev:agency":            page("", "?tabel=beban-pejabat&unduh=csv", "?unduh=pdf", kwargs=lambda pw: {"code": "kota-35-78"}),  # the PDF: tests/monev/test_pdf.py
     "monev:open_reports":      page("", "?unduh=csv", "?unit=kota-35-78-disdik&unduh=csv", kwargs=lambda pw: {"code": "kota-35-78"}),  # tests/monev/test_exports.py
     # evaluation records (ADR 0017): the review page shows sampled follow-ups through the access policy (tests/monev/test_evaluation.py)
     "monev:evaluation_reviews":           page(),
