@@ -8,7 +8,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 
 from lapor.agencies.models import Agency, Category
 from lapor.core import clock
@@ -23,20 +22,6 @@ from .helpers import client_for, headline_on, shown, supervisors, tables_on
 WEEK = Period.days("2026-11-23", "2026-11-27")
 Q = {"dari": "2026-11-23", "sampai": "2026-11-27"}
 AGENCIES = "Agencies ranked by follow-up rate, then reports received"
-
-
-@pytest.fixture(autouse=True)
-def _no_cached_figures():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def story(world):
-    s = scenario.build(world)
-    s.people = supervisors(world)
-    return s
 
 
 # --- access -----------------------------------------------------------------------------------

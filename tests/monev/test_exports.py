@@ -8,7 +8,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from openpyxl import load_workbook
 
 from lapor.agencies.models import Agency
@@ -20,20 +19,6 @@ from .helpers import client_for, supervisors, tables_on
 
 WEEK = Period.days("2026-11-23", "2026-11-27")
 Q = {"dari": "2026-11-23", "sampai": "2026-11-27"}
-
-
-@pytest.fixture(autouse=True)
-def _no_cached_figures():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def story(world):
-    s = scenario.build(world)
-    s.people = supervisors(world)
-    return s
 
 
 def read_csv(response) -> list[list[str]]:

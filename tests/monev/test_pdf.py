@@ -5,30 +5,14 @@ from __future__ import annotations
 
 import io
 
-import pytest
-from django.core.cache import cache
 from pypdf import PdfReader
 
 from . import scenario
-from .helpers import client_for, headline_on, supervisors, tables_on
+from .helpers import client_for, headline_on, tables_on
 from .test_exports import ANONYMOUS, NIK
 
 URL = "/monev/instansi/kota-35-78/"
 Q = {"dari": "2026-11-23", "sampai": "2026-11-27"}
-
-
-@pytest.fixture(autouse=True)
-def _no_cached_figures():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def story(world):
-    s = scenario.build(world)
-    s.people = supervisors(world)
-    return s
 
 
 def pdf_text(response) -> tuple[PdfReader, str]:

@@ -4,20 +4,12 @@ engine computes; aggregates only (no title, reporter or text of any report)."""
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from lapor.monev.indicators import compute
 from lapor.monev.scopes import Period, Scope
 from lapor.reports.actors import Actor
 from lapor.reports.services import report_act
-
-
-@pytest.fixture(autouse=True)
-def _no_cached_figures():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_figures_match_the_engine_and_name_nobody(world, submit):
