@@ -30,6 +30,7 @@ class WorkCalendar:
         self._extra_working = set(extra_working_days or ())
         self._lib = holidays_lib.country_holidays("ID", categories=("public", "government"))
         self._lock = threading.Lock()
+        self._years: dict[int, list[int]] = {}  # filled once per year; a dict write is atomic
 
     def holiday_name(self, day: date) -> str | None:
         if day in self._extra_working:
@@ -63,14 +64,30 @@ class WorkCalendar:
         return day
 
     def working_days_between(self, start: date, end: date) -> int:
-        """Working days d with start < d <= end (0 when end <= start)."""
-        count = 0
-        day = start
-        while day < end:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                count += 1
-        return count
+        """Working days d with start < d <= end (0 when end <= start). Read from per-year running
+        counts: monitoring counts durations on every transition and replays millions of them."""
+        if end <= start:
+            return 0
+        if start.year == end.year:
+            counts = self._running_counts(start.year)
+            return counts[_day_of_year(end)] - counts[_day_of_year(start)]
+        first = self._running_counts(start.year)
+        count = first[-1] - first[_day_of_year(start)]
+        for year in range(start.year + 1, end.year):
+            count += self._running_counts(year)[-1]
+        return count + self._running_counts(end.year)[_day_of_year(end)]
+
+    def _running_counts(self, year: int) -> list[int]:
+        """[0, working days of 1 Jan, ... of 1-2 Jan, ..., of the whole year]: index = day of year."""
+        counts = self._years.get(year)
+        if counts is None:
+            counts, day, total = [0], date(year, 1, 1), 0
+            while day.year == year:
+                total += self.is_working_day(day)
+                counts.append(total)
+                day += timedelta(days=1)
+            self._years[year] = counts
+        return counts
 
     def due_at(self, start: datetime, n: int, tz: str = DEFAULT_TZ) -> datetime:
         """End of the n-th working day after `start`'s local date, as an aware datetime (UTC)."""
@@ -83,6 +100,10 @@ class WorkCalendar:
         """Whole working days from `at`'s local date up to `due`'s local date."""
         zone = ZoneInfo(tz or DEFAULT_TZ)
         return self.working_days_between(at.astimezone(zone).date(), due.astimezone(zone).date())
+
+
+def _day_of_year(day: date) -> int:
+    return day.toordinal() - date(day.year, 1, 1).toordinal() + 1
 
 
 def end_of_day(day: date, tz: str = DEFAULT_TZ) -> datetime:

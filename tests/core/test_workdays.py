@@ -1,6 +1,6 @@
 """Working days (HK) across Lebaran, cuti bersama, weekends, year ends and overrides."""
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -94,3 +94,25 @@ def test_overrides_add_and_remove_days_off():
 def test_negative_days_are_refused():
     with pytest.raises(ValueError):
         cal.add_working_days(date(2026, 1, 1), -1)
+
+
+def test_working_days_between_equals_counting_day_by_day():
+    """The running counts per year give what counting each day gives, across years, with
+    overrides on both sides."""
+    import random
+
+    calendar = WorkCalendar(extra_holidays={date(2026, 3, 3): "x"}, extra_working_days={date(2026, 3, 7)})
+
+    def counted(start, end):
+        n, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            n += calendar.is_working_day(day)
+        return n
+
+    rng = random.Random(3)
+    for _ in range(500):
+        start = date(2024, 1, 1) + timedelta(days=rng.randint(0, 1500))
+        end = start + timedelta(days=rng.randint(-5, 800))
+        assert calendar.working_days_between(start, end) == counted(start, end), (start, end)
+    assert calendar.working_days_between(date(2026, 3, 2), date(2026, 3, 9)) == 5  # 3 Mar off, Saturday 7 on
