@@ -234,6 +234,10 @@ LAPOR_SWEEP_INTERVAL_SECONDS = env_int("LAPOR_SWEEP_INTERVAL_SECONDS", 60)
 LAPOR_SWEEP_BATCH_SIZE = env_int("LAPOR_SWEEP_BATCH_SIZE", 500)
 # How long a submission's Idempotency-Key is remembered (hours); older records are purged hourly.
 LAPOR_IDEMPOTENCY_HOURS = env_int("LAPOR_IDEMPOTENCY_HOURS", 24)
+# Keep the monitoring rollups on every transition (lapor/monev/rollups.py, ADR 0019). Turned off
+# only to measure what they cost (bench/transition.py); a database written with them off must be
+# rebuilt (`manage.py monev_verify --rebuild`) before its dashboards are right again.
+LAPOR_MONEV_ROLLUPS = env_bool("LAPOR_MONEV_ROLLUPS", True)
 
 # --- Outbound messages: e-mail and SMS (lapor.notify, ADR 0011) ------------------------------
 # E-mail: SMTP when LAPOR_EMAIL_HOST is set. Without a host, development (LAPOR_DEBUG, or

@@ -17,6 +17,7 @@ from lapor.accounts.twofactor import needs_second_factor
 from lapor.agencies import lookups, sla
 from lapor.agencies.models import Agency, Category, Region
 from lapor.core import clock, workdays
+from lapor.monev import rollups
 from lapor.reports.actors import Actor
 from lapor.reports.services import report_submit
 
@@ -31,6 +32,7 @@ def _fresh_state():
     sla.reset_policies()
     workdays.reset_calendar()
     lookups.reset()
+    rollups.forget_lookups()
     yield
     clock.freeze(None)
     sla.reset_policies()

@@ -2,8 +2,8 @@
 the tables each shows. A table is built once and both rendered and exported, so a CSV or XLSX
 file has exactly the page's rows and numbers.
 
-Figures come from the indicator engine (`compute`, `compute_children`), cached per (scope,
-period) for a few minutes; the views stay thin so rollups can replace the engine later."""
+Figures come from the rollups (`rollups.compute`, `compute_children`: the reference engine's
+figures, read from summed counters; ADR 0019), cached per (scope, period) for a few minutes."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from lapor.accounts.models import Role
 from lapor.agencies.models import Agency
 
 from . import workload
-from .indicators import Indicators, compute, compute_children
+from .indicators import Indicators
+from .rollups import compute, compute_children, trend
 from .scopes import NOT_HANDLERS, Period, Scope, ScopeError
 
 CACHE_SECONDS = 300
@@ -253,9 +254,13 @@ def children_table(key: str, caption: str, first: str, rows: list[Indicators], l
 def trend_table(scope: Scope, period: Period) -> Table:
     table = Table("tren", _("Received and follow-up rate per month"),
                   [Column(_("Month"), TEXT), Column(_("Received")), Column(_("Follow-up rate"), PCT)])
-    for month in months(period):
-        i = figures(scope, month)
-        table.rows.append(Row([month.first.strftime("%Y-%m"), i.received, i.follow_up_rate]))
+    key = _key("trend", scope.kind, scope.code, scope.only, period)
+    found = cache.get(key)
+    if found is None:
+        found = trend(scope, period)
+        cache.set(key, found, CACHE_SECONDS)
+    for month, (received, rate) in found.items():
+        table.rows.append(Row([month, received, rate]))
     return table
 
 

@@ -144,3 +144,78 @@ class ActionPlanItem(models.Model):
 
     def __str__(self):
         return self.action
+
+
+# --- rollups (ADR 0019; written only by lapor/monev/rollups.py) ------------------------------
+class RollupKey(models.Model):
+    """A rollup cell's key. `basis`: N = the national cohort (by submission day, agency 0),
+    A = an agency's cohort (by the day it received the report, the agency and unit holding it),
+    E = events of an agency on a day (receptions it decided, "not our authority" answers,
+    officials' actions), O = overdue now (day fixed). `grain`: D = the day, M = the calendar month
+    starting on `day`. Agency and unit are plain integers (0 = none) so the key has no NULL."""
+
+    BASES = ("N", "A", "E", "O")
+    basis = models.CharField(max_length=1)
+    grain = models.CharField(max_length=1)
+    day = models.DateField()
+    agency_id = models.IntegerField()
+    unit_id = models.IntegerField()
+    priority = models.BooleanField()  # the report's category is a national priority (KSP)
+    ombudsman = models.BooleanField()  # offered or transferred to the Ombudsman
+
+    class Meta:
+        abstract = True
+
+
+class Rollup(RollupKey):
+    COUNTERS = (
+        "received", "completed", "in_process", "followed_up", "fu_measured", "fu_on_time", "reopened",
+        "rated", "appealed", "rating_1", "rating_2", "rating_3", "rating_4", "rating_5",
+        "omb_transferred", "omb_offered", "verified_decided", "verified_on_time", "re_dispositions",
+        "overdue", "acted",
+    )
+    received = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+    in_process = models.IntegerField(default=0)
+    followed_up = models.IntegerField(default=0)
+    fu_measured = models.IntegerField(default=0)
+    fu_on_time = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    appealed = models.IntegerField(default=0)
+    rating_1 = models.IntegerField(default=0)
+    rating_2 = models.IntegerField(default=0)
+    rating_3 = models.IntegerField(default=0)
+    rating_4 = models.IntegerField(default=0)
+    rating_5 = models.IntegerField(default=0)
+    omb_transferred = models.IntegerField(default=0)
+    omb_offered = models.IntegerField(default=0)
+    verified_decided = models.IntegerField(default=0)
+    verified_on_time = models.IntegerField(default=0)
+    re_dispositions = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+    acted = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["basis", "grain", "agency_id", "day", "unit_id", "priority", "ombudsman"], name="monev_rollup_key"
+            )
+        ]
+
+
+class RollupDays(RollupKey):
+    """How many reports of a cell took `days` working days to their first follow-up (F) or to
+    completion (C): the histogram the medians and 90th percentiles are read from."""
+
+    metric = models.CharField(max_length=1)
+    days = models.IntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["basis", "grain", "agency_id", "day", "unit_id", "priority", "ombudsman", "metric", "days"],
+                name="monev_rollupdays_key",
+            )
+        ]

@@ -13,7 +13,8 @@ from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
 
-from .indicators import Indicators, compute, round_half_up
+from .indicators import Indicators, round_half_up
+from .rollups import compute_many
 from .scopes import Period, Scope
 
 # (component, weight, label). The weights sum to 100; docs/indicators.md states the same table
@@ -76,8 +77,7 @@ def rank(agency_scopes: list[Scope], period: Period) -> list[Row]:
     """Rows ranked by index, highest first; equal indexes share a rank (1, 2, 2, 4), ordered by
     name; agencies that received nothing come last, unranked, by name."""
     rows = []
-    for scope in agency_scopes:
-        ind = compute(scope, period)
+    for scope, ind in zip(agency_scopes, compute_many(agency_scopes, period)):
         raw = components(ind)
         index, used = index_of(raw)
         shown = {name: None if value is None else round_half_up(value, 1) for name, value in raw.items()}

@@ -91,6 +91,9 @@ class Report(models.Model):
     version = models.PositiveIntegerField(default=0)
     # Citizens who said "me too" (+1) on the public page; kept here so the feed needs no count.
     support_count = models.PositiveIntegerField(_("supporters"), default=0)
+    # What this report contributes to the monitoring rollups (lapor/monev/rollups.py): kept on
+    # the row so that a transition moves its rollup cells without reading anything else.
+    monitoring_facts = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-submitted_at"]

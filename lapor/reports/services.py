@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from lapor.core import clock
 from lapor.core.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed, NotFound
+from lapor.monev import rollups
 
 from . import deadlines, public, workflow
 from .actors import Actor
@@ -126,10 +127,7 @@ def _create(clean, actor: Actor, checked: list[CheckedFile], stored: list[str]) 
         deadlines.start_stage(report, "desk_verification", now)
     deadlines.start_ombudsman_clock(report, now)
     report.tracking_number = new_tracking_number()
-    report.save(force_insert=True)
-    public.index_for_search(report)
-    event = ReportEvent.objects.create(
-        report=report,
+    event = ReportEvent(
         seq=1,
         action=Action.SUBMIT,
         from_status="",
@@ -140,6 +138,11 @@ def _create(clean, actor: Actor, checked: list[CheckedFile], stored: list[str]) 
         data={"channel": report.channel, "target_agency": clean.target_agency.code if clean.target_agency else None},
         created_at=now,
     )
+    rollups.record(report, event)
+    report.save(force_insert=True)
+    public.index_for_search(report)
+    event.report = report
+    event.save(force_insert=True)
     _store_attachments(report, event, checked, now, stored)
     return report
 
@@ -248,8 +251,7 @@ def apply_action(report: Report, action: str, actor: Actor, payload: dict, now, 
     report.status = rule.target or report.status
     report.version += 1
     report.updated_at = now
-    report.save()
-    return ReportEvent.objects.create(
+    event = ReportEvent(
         report=report,
         seq=report.version,
         action=action,
@@ -264,3 +266,7 @@ def apply_action(report: Report, action: str, actor: Actor, payload: dict, now, 
         data=effect.data,
         created_at=now,
     )
+    rollups.record(report, event)  # the report row carries its new monitoring facts
+    report.save()
+    event.save(force_insert=True)
+    return event

@@ -1,15 +1,15 @@
 """The public statistics page: the monitoring indicators (docs/indicators.md) for the whole
 country and per province, for a period. Aggregates only: no report, reporter or text appears.
 
-Computed by the reference engine (lapor.monev.indicators) and cached for a few minutes per
-period; at national scale the figures will come from the rollups (issue #5)."""
+Read from the monitoring rollups (lapor.monev.rollups, equal to the reference engine by test)
+and cached for a few minutes per period."""
 
 from __future__ import annotations
 
 from django.core.cache import cache
 from django.shortcuts import render
 
-from lapor.monev.indicators import compute, compute_children
+from lapor.monev.rollups import compute, compute_children
 from lapor.monev.scopes import Scope, period_from_params
 
 CACHE_SECONDS = 300

@@ -1,0 +1,835 @@
+"""Monitoring rollups: the indicator counters kept up to date on every transition, so that a
+dashboard reads a few hundred summed rows instead of every report and event (ADR 0019).
+
+How they stay exact — *contribution deltas*. Every report contributes to a handful of rollup
+cells (its cohort row as the nation sees it, its cohort row at its agency and unit, one row per
+reception the agency decided and per "not our authority" it answered, its "overdue now" row, and
+the working-day durations of its follow-up and completion). What a report contributes is a pure
+function of a small snapshot, `Report.monitoring_facts`, kept on the report row itself:
+
+    facts = {"ev": what its events said (folded one event at a time),
+             "st": the report's state the indicators read (status class, agency, unit, days...)}
+
+On a transition (`record`, called by `lapor.reports.services` in the transition's transaction,
+under the report's row lock) the new facts are derived, the cells of the old facts are
+subtracted and those of the new ones added, and the difference is written with one multi-row
+UPSERT (plus one for the duration histogram when a duration appeared or moved). Rows are only
+ever incremented by deltas, so concurrent transitions of different reports commute. Activity
+(an official acted on a report) is an increment-only counter.
+
+Each cell is kept at two grains: per day ("D") and per calendar month ("M", keyed by its first
+day), so a period reads its whole months from the monthly rows and only its ragged ends from the
+daily rows.
+
+`rebuild` recomputes everything from the event log (the same fold, replayed); `verify` compares
+the stored rows and facts with that recomputation (`manage.py monev_verify`). The reference
+engine (`indicators.compute`) stays the definition: tests assert `compute` here equals it for
+every scope kind, filter and period."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+from math import floor
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q, Sum
+
+from lapor.agencies.models import Agency, Category
+from lapor.reports.models import Report, ReportEvent
+from lapor.reports.states import Action, Status
+
+from . import indicators as ref
+from .models import Rollup, RollupDays
+from .scopes import WIB, Period, Scope, handler_agencies
+
+COUNTERS = Rollup.COUNTERS
+NATIONAL, AGENCY, EVENT, OVERDUE = "N", "A", "E", "O"  # Rollup.basis
+DAY, MONTH = "D", "M"  # Rollup.grain
+FOLLOW_UP, COMPLETION = "F", "C"  # RollupDays.metric
+# "Overdue now" is not about a day: its rows carry this date.
+NOW_DAY = date(2000, 1, 1)
+
+IN_PROCESS = {str(s) for s in ref.IN_PROCESS}
+DESK_DECISIONS = {str(a) for a in ref.DESK_DECISIONS}
+AGENCY_DECISIONS = {str(a) for a in ref.AGENCY_DECISIONS}
+
+
+def enabled() -> bool:
+    return getattr(settings, "LAPOR_MONEV_ROLLUPS", True)
+
+
+# --- reference data the cells need, cached per process ---------------------------------------
+class _Lookups:
+    """Agency codes -> ids, agencies -> their top agency and time zone, categories -> priority.
+    Read once and refreshed every few minutes or on a miss (agencies and categories change
+    rarely; a changed category priority moves its reports' cells through `refresh_category`)."""
+
+    TTL = 300.0
+
+    def __init__(self):
+        self.loaded_at = -1e9
+
+    def _load(self):
+        rows = list(Agency.objects.values_list("pk", "code", "parent_id", "timezone"))
+        self.by_code = {code: pk for pk, code, _parent, _tz in rows}
+        parents = {pk: parent for pk, _code, parent, _tz in rows}
+        self.tz = {pk: tz for pk, _code, _parent, tz in rows}
+        self.top = {}
+        for pk in parents:
+            node = pk
+            while parents.get(node) is not None:
+                node = parents[node]
+            self.top[pk] = node
+        self.priority = dict(Category.objects.values_list("pk", "is_priority"))
+        self.loaded_at = time.monotonic()
+
+    def fresh(self):
+        if time.monotonic() - self.loaded_at > self.TTL:
+            self._load()
+        return self
+
+    def agency_id(self, code) -> int:
+        if code not in self.fresh().by_code:
+            self._load()
+        return self.by_code.get(code, 0)
+
+    def top_of(self, agency_id: int) -> int:
+        if agency_id not in self.fresh().top:
+            self._load()
+        return self.top.get(agency_id, agency_id)
+
+    def is_priority(self, category_id) -> bool:
+        if category_id is None:
+            return False
+        if category_id not in self.fresh().priority:
+            self._load()
+        return bool(self.priority.get(category_id))
+
+    def timezone(self, agency_id) -> str:
+        if agency_id not in self.fresh().tz:
+            self._load()
+        return self.tz.get(agency_id) or ref.workdays.DEFAULT_TZ
+
+
+lookups = _Lookups()
+
+
+def forget_lookups() -> None:
+    """Tests and `load_reference` change agencies and categories under a running process."""
+    lookups.loaded_at = -1e9
+
+
+def wib_day(moment: datetime) -> str:
+    return moment.astimezone(WIB).date().isoformat()
+
+
+# --- the per-report fold ---------------------------------------------------------------------
+def fold(ev: dict, event) -> dict:
+    """What the report's events say, one more event folded in (docs/indicators.md, "How it is
+    computed"): the first desk decision, the first follow-up, the latest rating, the receptions
+    its agencies decided and the "not our authority" answers given. `event` needs `action`,
+    `data` and `created_at` (a ReportEvent, saved or not)."""
+    ev = dict(ev)
+    action, data = str(event.action), event.data or {}
+    day = wib_day(event.created_at)
+    ended = data.get("stage_ended")
+    # [verified within 3 HK], agency scope: a decision on the pending reception (before a new
+    # reception replaces it: a disposition while pending is the desk taking the report back).
+    pending = ev.get("pend")
+    if pending and ended == "agency_verification":
+        if action in AGENCY_DECISIONS:
+            ev["rc"] = [*ev.get("rc", []), [pending[0], pending[1], bool(data.get("on_time"))]]
+        ev.pop("pend")
+    if action == Action.SUBMIT and data.get("target_agency"):
+        ev["pend"] = [day, lookups.agency_id(data["target_agency"])]
+    elif action == Action.DISPOSE:
+        ev["pend"] = [day, lookups.agency_id(data.get("agency"))]
+    # [verified within 3 HK], national: the first decision that ended the desk's verification
+    if action in DESK_DECISIONS and ended == "desk_verification" and "dd" not in ev:
+        ev["dd"] = bool(data.get("on_time"))
+    # [followed up within 5 HK], [days to follow-up]
+    if action == Action.FOLLOW_UP and "ff" not in ev:
+        ev["ff"] = [event.created_at.isoformat(), data["on_time"] if "on_time" in data else None]
+    # [satisfaction]: the latest rating
+    if action == Action.RATE:
+        ev["rt"] = int(data["rating"])
+    # [re-dispositions]
+    if action == Action.NOT_OUR_AUTHORITY:
+        ev["nr"] = [*ev.get("nr", []), [day, lookups.agency_id(data.get("from_agency"))]]
+    return ev
+
+
+def derive(report, ev: dict) -> dict:
+    """The facts: the folded events and the report's state that the indicators read."""
+    received = report.received_at
+    holder = report.unit_id or report.agency_id
+    tz = lookups.timezone(holder) if holder else ref.workdays.DEFAULT_TZ
+    first_follow_up = datetime.fromisoformat(ev["ff"][0]) if "ff" in ev else None
+    closed = report.closed_at if report.status == Status.CLOSED else None
+    st = {
+        "s": str(report.status),
+        "sd": wib_day(report.submitted_at),
+        "a": report.agency_id or 0,
+        "u": report.unit_id or 0,
+        "rd": wib_day(received) if received else None,
+        "pr": lookups.is_priority(report.category_id),
+        "om": report.ombudsman_offered_at is not None or report.status == Status.OMBUDSMAN,
+        "oo": report.ombudsman_offered_at is not None and report.status != Status.OMBUDSMAN,
+        "ov": bool(report.is_overdue),
+        "ro": report.reopen_count > 0,
+        "ap": report.appeal_count > 0,
+    }
+    # Working days as the reference counts them: from received (nation: submitted) in the zone
+    # of the unit handling the report, else its agency.
+    if first_follow_up is not None:
+        st["fn"] = ref.working_days(report.submitted_at, first_follow_up, tz)
+        if received:
+            st["fa"] = ref.working_days(received, first_follow_up, tz)
+    if closed is not None:
+        st["cn"] = ref.working_days(report.submitted_at, closed, tz)
+        if received:
+            st["ca"] = ref.working_days(received, closed, tz)
+    return {"ev": ev, "st": st}
+
+
+def _month(day: str) -> str:
+    return day[:8] + "01"
+
+
+def contribution(facts: dict) -> tuple[dict, dict]:
+    """The report's cells: {(basis, day, agency, unit, priority, ombudsman): {counter: n}} and
+    {(basis, day, agency, unit, priority, ombudsman, metric, days): n}, at the day grain."""
+    cells: dict[tuple, dict[str, int]] = {}
+    days: dict[tuple, int] = {}
+    if not facts:
+        return cells, days
+    ev, st = facts["ev"], facts["st"]
+    flags = (st["pr"], st["om"])
+
+    def add(key, **counts):
+        cell = cells.setdefault(key, {})
+        for name, n in counts.items():
+            cell[name] = cell.get(name, 0) + n
+
+    def cohort(basis, key, follow_key, completion_key):
+        status = st["s"]
+        counts = {"received": 1}
+        if status == Status.CLOSED:
+            counts["completed"] = 1
+        elif status in IN_PROCESS:
+            counts["in_process"] = 1
+        elif status == Status.OMBUDSMAN:
+            counts["omb_transferred"] = 1
+        if st["oo"]:
+            counts["omb_offered"] = 1
+        if "ff" in ev:
+            counts["followed_up"] = 1
+            on_time = ev["ff"][1]
+            if on_time is not None:
+                counts["fu_measured"] = 1
+                counts["fu_on_time"] = int(bool(on_time))
+            counts["reopened"] = int(st["ro"])
+            if follow_key in st:
+                days[(*key, FOLLOW_UP, st[follow_key])] = 1
+        if "rt" in ev:
+            counts["rated"] = 1
+            counts["appealed"] = int(st["ap"])
+            counts[f"rating_{ev['rt']}"] = 1
+        if completion_key in st:
+            days[(*key, COMPLETION, st[completion_key])] = 1
+        if basis == NATIONAL and "dd" in ev:
+            counts["verified_decided"] = 1
+            counts["verified_on_time"] = int(ev["dd"])
+        add(key, **counts)
+
+    cohort(NATIONAL, (NATIONAL, st["sd"], 0, 0, *flags), "fn", "cn")
+    if st["a"] and st["rd"]:
+        cohort(AGENCY, (AGENCY, st["rd"], st["a"], st["u"], *flags), "fa", "ca")
+    for day, agency_id, on_time in ev.get("rc", ()):
+        add((EVENT, day, agency_id, 0, *flags), verified_decided=1, verified_on_time=int(on_time))
+    for day, agency_id in ev.get("nr", ()):
+        add((EVENT, day, agency_id, 0, *flags), re_dispositions=1)
+    if st["ov"]:
+        add((OVERDUE, NOW_DAY.isoformat(), st["a"], st["u"], *flags), overdue=1)
+    return cells, days
+
+
+def _grains(key: tuple) -> list[tuple]:
+    """A day-grain key at both grains (overdue-now rows have one)."""
+    basis, day = key[0], key[1]
+    if basis == OVERDUE:
+        return [(basis, DAY, *key[1:])]
+    return [(basis, DAY, *key[1:]), (basis, MONTH, _month(day), *key[2:])]
+
+
+def delta(old: dict, new: dict) -> tuple[dict, dict]:
+    """new cells minus old cells, at both grains, zero entries dropped."""
+    (old_cells, old_days), (new_cells, new_days) = contribution(old), contribution(new)
+    cells: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    days: dict[tuple, int] = defaultdict(int)
+    for sign, source in ((-1, old_cells), (1, new_cells)):
+        for key, counts in source.items():
+            for grain_key in _grains(key):
+                for name, n in counts.items():
+                    cells[grain_key][name] += sign * n
+    for sign, source in ((-1, old_days), (1, new_days)):
+        for key, n in source.items():
+            for grain_key in _grains(key):
+                days[grain_key] += sign * n
+    cells = {k: {n: v for n, v in c.items() if v} for k, c in cells.items()}
+    return {k: c for k, c in cells.items() if c}, {k: n for k, n in days.items() if n}
+
+
+# --- writing ---------------------------------------------------------------------------------
+KEY_COLUMNS = ("basis", "grain", "day", "agency_id", "unit_id", "priority", "ombudsman")
+_CONFLICT = "(basis, grain, agency_id, day, unit_id, priority, ombudsman)"
+
+
+def _sql_key(key: tuple) -> tuple:
+    basis, grain, day, agency_id, unit_id, priority, ombudsman = key
+    return (basis, grain, date.fromisoformat(day), agency_id, unit_id, bool(priority), bool(ombudsman))
+
+
+def _upsert_cells(cells: dict[tuple, dict[str, int]]) -> None:
+    if not cells:
+        return
+    table = Rollup._meta.db_table
+    columns = (*KEY_COLUMNS, *COUNTERS)
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    params = []
+    for key, counts in cells.items():
+        params.extend(_sql_key(key))
+        params.extend(counts.get(name, 0) for name in COUNTERS)
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * len(cells))} "
+        f"ON CONFLICT {_CONFLICT} DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _upsert_days(days: dict[tuple, int]) -> None:
+    if not days:
+        return
+    table = RollupDays._meta.db_table
+    columns = (*KEY_COLUMNS, "metric", "days", "n")
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    params = []
+    for key, n in days.items():
+        params.extend((*_sql_key(key[: len(KEY_COLUMNS)]), *key[len(KEY_COLUMNS) :], n))
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * len(days))} "
+        f"ON CONFLICT (basis, grain, agency_id, day, unit_id, priority, ombudsman, metric, days) "
+        f"DO UPDATE SET n = {table}.n + excluded.n"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def activity_cells(event) -> dict[tuple, dict[str, int]]:
+    """[activity]: an official (an event with a position) of the agency or its units acted."""
+    if not event.actor_position_id or not event.actor_agency_id:
+        return {}
+    top = lookups.top_of(event.actor_agency_id)
+    key = (EVENT, wib_day(event.created_at), top, 0, False, False)
+    return {grain_key: {"acted": 1} for grain_key in _grains(key)}
+
+
+def record(report, event) -> None:
+    """Fold one transition into the report's facts and the rollups. Called before the report
+    row is saved (it carries the new facts), inside the transition's transaction."""
+    if not enabled():
+        return
+    old = report.monitoring_facts or {}
+    new = derive(report, fold(old.get("ev", {}), event))
+    report.monitoring_facts = new
+    cells, days = delta(old, new)
+    for key, counts in activity_cells(event).items():
+        cell = cells.setdefault(key, {})
+        cell["acted"] = cell.get("acted", 0) + counts["acted"]
+    _upsert_cells(cells)
+    _upsert_days(days)
+
+
+def refresh_reports(report_ids) -> int:
+    """Re-derive the facts of these reports from their stored events and state and move their
+    cells (after a direct change: a category's priority, a data repair). Returns how many
+    reports changed."""
+    changed = 0
+    ids = list(report_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        with transaction.atomic():
+            reports = Report.objects.select_for_update().filter(pk__in=chunk).order_by("pk")
+            for report in reports:
+                new = replay_facts(report)
+                if new == (report.monitoring_facts or {}):
+                    continue
+                cells, days = delta(report.monitoring_facts or {}, new)
+                _upsert_cells(cells)
+                _upsert_days(days)
+                Report.objects.filter(pk=report.pk).update(monitoring_facts=new)
+                changed += 1
+    return changed
+
+
+def refresh_category(category_id: int) -> int:
+    """A category became (or stopped being) a national priority: move its reports' cells."""
+    forget_lookups()
+    return refresh_reports(Report.objects.filter(category_id=category_id).values_list("pk", flat=True))
+
+
+def replay_facts(report, events=None) -> dict:
+    """The facts recomputed from the event log (events ordered by seq)."""
+    if events is None:
+        events = ReportEvent.objects.filter(report=report).only("action", "data", "created_at").order_by("seq")
+    ev: dict = {}
+    for event in events:
+        ev = fold(ev, event)
+    return derive(report, ev)
+
+
+# --- rebuild and verify ----------------------------------------------------------------------
+@dataclass
+class Recount:
+    cells: dict
+    days: dict
+    facts_differ: int = 0
+    reports: int = 0
+    events: int = 0
+
+
+REPORT_FIELDS = (
+    "pk", "status", "submitted_at", "received_at", "closed_at", "agency_id", "unit_id", "category_id",
+    "ombudsman_offered_at", "is_overdue", "reopen_count", "appeal_count", "monitoring_facts",
+)
+
+
+class _Event:
+    __slots__ = ("action", "data", "created_at", "actor_position_id", "actor_agency_id")
+
+    def __init__(self, action, data, created_at, actor_position_id, actor_agency_id):
+        self.action, self.data, self.created_at = action, data, created_at
+        self.actor_position_id, self.actor_agency_id = actor_position_id, actor_agency_id
+
+
+def recount(*, batch: int = 2000, progress=None, on_batch=None) -> Recount:
+    """Every cell recomputed from the event log, in report-id batches (memory stays bounded by
+    the rollup's size, not the log's). `on_batch(changed)` receives each batch's reports whose
+    stored facts differ from the recomputed ones, with the recomputed facts set."""
+    forget_lookups()
+    out = Recount(defaultdict(lambda: defaultdict(int)), defaultdict(int))
+    last = 0
+    while True:
+        reports = list(Report.objects.filter(pk__gt=last).order_by("pk").only(*REPORT_FIELDS)[:batch])
+        if not reports:
+            break
+        last = reports[-1].pk
+        events_of = defaultdict(list)
+        rows = (
+            ReportEvent.objects.filter(report_id__gte=reports[0].pk, report_id__lte=last)
+            .order_by("report_id", "seq")
+            .values_list("report_id", "action", "data", "created_at", "actor_position_id", "actor_agency_id")
+        )
+        for report_id, *fields in rows.iterator(chunk_size=10000):
+            events_of[report_id].append(_Event(*fields))
+        changed = []
+        for report in reports:
+            events = events_of.get(report.pk, [])
+            facts = replay_facts(report, events)
+            if facts != (report.monitoring_facts or {}):
+                out.facts_differ += 1
+                report.monitoring_facts = facts
+                changed.append(report)
+            cells, days = delta({}, facts)
+            for event in events:
+                for key, counts in activity_cells(event).items():
+                    cell = cells.setdefault(key, {})
+                    cell["acted"] = cell.get("acted", 0) + counts["acted"]
+            for key, counts in cells.items():
+                for name, n in counts.items():
+                    out.cells[key][name] += n
+            for key, n in days.items():
+                out.days[key] += n
+            out.reports += 1
+            out.events += len(events)
+        if on_batch is not None:
+            on_batch(changed)
+        if progress:
+            progress(out)
+    return out
+
+
+def _stored_cells() -> dict:
+    stored = {}
+    for row in Rollup.objects.values_list(*KEY_COLUMNS, *COUNTERS).iterator(chunk_size=20000):
+        key = _norm_key(row[: len(KEY_COLUMNS)])
+        counts = {name: n for name, n in zip(COUNTERS, row[len(KEY_COLUMNS) :]) if n}
+        if counts:
+            stored[key] = counts
+    return stored
+
+
+def _stored_days() -> dict:
+    stored = {}
+    for *key, n in RollupDays.objects.values_list(*KEY_COLUMNS, "metric", "days", "n").iterator(chunk_size=20000):
+        if n:
+            stored[(*_norm_key(key[: len(KEY_COLUMNS)]), key[-2], key[-1])] = n
+    return stored
+
+
+def _norm_key(key) -> tuple:
+    basis, grain, day, agency_id, unit_id, priority, ombudsman = key
+    return (basis, grain, day.isoformat() if isinstance(day, date) else str(day), agency_id, unit_id, bool(priority), bool(ombudsman))
+
+
+@dataclass
+class Verification:
+    reports: int
+    events: int
+    cells_checked: int
+    differences: list  # (table, key, what, stored, expected)
+    facts_differ: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.differences and not self.facts_differ
+
+
+def verify(*, progress=None, limit: int = 50) -> Verification:
+    """Compare the stored rollups (and each report's facts) with a recount from the event log."""
+    expected = recount(progress=progress)
+    want_cells = {_norm_key(k): {n: v for n, v in c.items() if v} for k, c in expected.cells.items()}
+    want_cells = {k: c for k, c in want_cells.items() if c}
+    want_days = {(*_norm_key(k[: len(KEY_COLUMNS)]), k[-2], k[-1]): n for k, n in expected.days.items() if n}
+    have_cells, have_days = _stored_cells(), _stored_days()
+    differences = []
+    for key in sorted(set(want_cells) | set(have_cells), key=str):
+        have, want = have_cells.get(key, {}), want_cells.get(key, {})
+        for name in COUNTERS:
+            if have.get(name, 0) != want.get(name, 0):
+                differences.append(("rollup", key, name, have.get(name, 0), want.get(name, 0)))
+    for key in sorted(set(want_days) | set(have_days), key=str):
+        if have_days.get(key, 0) != want_days.get(key, 0):
+            differences.append(("days", key, "n", have_days.get(key, 0), want_days.get(key, 0)))
+    return Verification(
+        reports=expected.reports,
+        events=expected.events,
+        cells_checked=len(set(want_cells) | set(have_cells)) + len(set(want_days) | set(have_days)),
+        differences=differences[:limit] if limit else differences,
+        facts_differ=expected.facts_differ,
+    )
+
+
+def rebuild(*, batch: int = 2000, progress=None) -> Recount:
+    """Replace every rollup row and every report's facts with a recount from the event log.
+    Runs in one transaction: dashboards read the old rows until it commits."""
+
+    def save_facts(changed):
+        Report.objects.bulk_update(changed, ["monitoring_facts"], batch_size=500)
+
+    with transaction.atomic():
+        expected = recount(batch=batch, progress=progress, on_batch=save_facts)
+        Rollup.objects.all().delete()
+        RollupDays.objects.all().delete()
+        _bulk_insert_cells(expected.cells)
+        _bulk_insert_days(expected.days)
+    return expected
+
+
+def _bulk_insert_cells(cells: dict) -> None:
+    rows = []
+    for key, counts in cells.items():
+        counts = {n: v for n, v in counts.items() if v}
+        if not counts:
+            continue
+        basis, grain, day, agency_id, unit_id, priority, ombudsman = key
+        rows.append(
+            Rollup(
+                basis=basis, grain=grain, day=date.fromisoformat(day), agency_id=agency_id, unit_id=unit_id,
+                priority=priority, ombudsman=ombudsman, **counts,
+            )
+        )
+    Rollup.objects.bulk_create(rows, batch_size=2000)
+
+
+def _bulk_insert_days(days: dict) -> None:
+    rows = [
+        RollupDays(
+            basis=basis, grain=grain, day=date.fromisoformat(day), agency_id=agency_id, unit_id=unit_id,
+            priority=priority, ombudsman=ombudsman, metric=metric, days=value, n=n,
+        )
+        for (basis, grain, day, agency_id, unit_id, priority, ombudsman, metric, value), n in days.items()
+        if n
+    ]
+    RollupDays.objects.bulk_create(rows, batch_size=2000)
+
+
+# --- reading: the indicators from the rollups -----------------------------------------------
+def segments(period: Period) -> Q:
+    """The rows of a period: its whole calendar months from the monthly grain, the ragged days
+    at either end from the daily grain."""
+    first, last = period.first, period.last
+    parts = []
+    month_start = first if first.day == 1 else _next_month(first)
+    # the last whole month ends on `last` when tomorrow is the 1st
+    following = _next_day(last)
+    month_end = following if following.day == 1 else date(last.year, last.month, 1)
+    if month_start < month_end:  # [month_start, month_end) are whole months
+        parts.append(Q(grain=MONTH, day__gte=month_start, day__lt=month_end))
+        if first < month_start:
+            parts.append(Q(grain=DAY, day__gte=first, day__lt=month_start))
+        if month_end <= last:
+            parts.append(Q(grain=DAY, day__gte=month_end, day__lte=last))
+    else:
+        parts.append(Q(grain=DAY, day__gte=first, day__lte=last))
+    q = parts[0]
+    for part in parts[1:]:
+        q |= part
+    return q
+
+
+def _next_day(day: date) -> date:
+    return date.fromordinal(day.toordinal() + 1)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _flags(scope: Scope) -> Q:
+    if scope.only == Scope.PRIORITY:
+        return Q(priority=True)
+    if scope.only == Scope.OMBUDSMAN:
+        return Q(ombudsman=True)
+    return Q()
+
+
+SUMS = {name: Sum(name) for name in COUNTERS}
+
+
+def _sums(queryset, group: str | None) -> dict:
+    """{group value (or None): {counter: total}}."""
+    if group is None:
+        row = queryset.aggregate(**SUMS)
+        return {None: {k: v or 0 for k, v in row.items()}}
+    out = {}
+    for row in queryset.values(group).annotate(**SUMS).order_by():
+        key = row.pop(group)
+        out[key] = {k: v or 0 for k, v in row.items()}
+    return out
+
+
+def _histograms(queryset, group: str | None) -> dict:
+    """{group value (or None): {metric: {days: n}}}."""
+    out: dict = defaultdict(lambda: {FOLLOW_UP: defaultdict(int), COMPLETION: defaultdict(int)})
+    fields = ([group] if group else []) + ["metric", "days"]
+    for row in queryset.values(*fields).annotate(total=Sum("n")).order_by():
+        out[row[group] if group else None][row["metric"]][row["days"]] += row["total"]
+    return out
+
+
+def percentile_of_counts(counts: dict[int, int], p: Fraction):
+    """`indicators.percentile` over a histogram {value: how many}: the same linear
+    interpolation between closest ranks, without expanding the values."""
+    total = sum(n for n in counts.values() if n > 0)
+    if not total:
+        return None
+    ordered = sorted((v, n) for v, n in counts.items() if n > 0)
+    position = (total - 1) * p
+    low = floor(position)
+
+    def at(rank: int) -> int:
+        seen = 0
+        for value, n in ordered:
+            seen += n
+            if rank < seen:
+                return value
+        return ordered[-1][0]
+
+    low_value, high_value = at(low), at(min(low + 1, total - 1))
+    exact = low_value + (high_value - low_value) * (position - low)
+    return ref.round_half_up(Fraction(exact), 1)
+
+
+def _fill(out: ref.Indicators, s: dict, hist: dict, *, verified: dict | None) -> None:
+    """The figures of one scope from its summed counters (docs/indicators.md formulas)."""
+    out.received = s["received"]
+    out.completed, out.in_process = s["completed"], s["in_process"]
+    out.follow_up_rate = ref.percent(out.completed + out.in_process, out.received)
+    out.completion_rate = ref.percent(out.completed, out.received)
+    if verified is not None:
+        out.verified_decided, out.verified_on_time = verified["verified_decided"], verified["verified_on_time"]
+        out.verified_on_time_pct = ref.percent(out.verified_on_time, out.verified_decided)
+    out.followed_up = s["followed_up"]
+    out.followed_up_measured, out.followed_up_on_time = s["fu_measured"], s["fu_on_time"]
+    out.followed_up_on_time_pct = ref.percent(out.followed_up_on_time, out.followed_up_measured)
+    out.days_to_follow_up_median = percentile_of_counts(hist[FOLLOW_UP], ref.MEDIAN)
+    out.days_to_follow_up_p90 = percentile_of_counts(hist[FOLLOW_UP], ref.P90)
+    out.days_to_completion_median = percentile_of_counts(hist[COMPLETION], ref.MEDIAN)
+    out.days_to_completion_p90 = percentile_of_counts(hist[COMPLETION], ref.P90)
+    out.re_disposition_share = ref.percent(out.re_dispositions, out.received)
+    out.reopened = s["reopened"]
+    out.reopen_rate = ref.percent(out.reopened, out.followed_up)
+    out.rated, out.appealed = s["rated"], s["appealed"]
+    out.appeal_rate = ref.percent(out.appealed, out.rated)
+    distribution = {n: s[f"rating_{n}"] for n in range(1, 6)}
+    out.satisfaction_distribution = distribution
+    out.satisfaction_count = sum(distribution.values())
+    total = sum(n * c for n, c in distribution.items())
+    out.satisfaction_mean = ref.round_half_up(Fraction(total, out.satisfaction_count), 2) if out.satisfaction_count else None
+    out.ombudsman_transferred, out.ombudsman_offered = s["omb_transferred"], s["omb_offered"]
+
+
+class _Reader:
+    """Sums for the scopes under one parent, read with a handful of grouped queries."""
+
+    def __init__(self, period: Period, only_q: Q):
+        self.period, self.only_q = period, only_q
+        self.when = segments(period)
+
+    def cohort(self, basis: str, group: str | None, **where):
+        rows = Rollup.objects.filter(self.when, self.only_q, basis=basis, **where)
+        days = RollupDays.objects.filter(self.when, self.only_q, basis=basis, **where)
+        return _sums(rows, group), _histograms(days, group)
+
+    def events(self, group: str | None, **where):
+        return _sums(Rollup.objects.filter(self.when, self.only_q, basis=EVENT, **where), group)
+
+    def overdue(self, group: str | None, **where):
+        rows = Rollup.objects.filter(self.only_q, basis=OVERDUE, grain=DAY, **where)
+        return _sums(rows, group)
+
+    def active(self, agency_ids) -> set[int]:
+        rows = Rollup.objects.filter(self.when, basis=EVENT, agency_id__in=sorted(agency_ids), acted__gt=0)
+        return set(rows.values_list("agency_id", flat=True).distinct())
+
+
+def _total(groups: dict, members) -> dict:
+    out = dict.fromkeys(COUNTERS, 0)
+    for member in members:
+        for name, n in groups.get(member, {}).items():
+            out[name] += n
+    return out
+
+
+def _total_hist(groups: dict, members) -> dict:
+    out = {FOLLOW_UP: defaultdict(int), COMPLETION: defaultdict(int)}
+    for member in members:
+        found = groups.get(member)
+        if not found:
+            continue
+        for metric in (FOLLOW_UP, COMPLETION):
+            for value, n in found[metric].items():
+                out[metric][value] += n
+    return out
+
+
+def _agency_figures(reader: _Reader, scopes: list[Scope], period: Period) -> list[ref.Indicators]:
+    """Province, coordinator and agency scopes: their agencies' rows summed."""
+    ids = sorted(set().union(*(s.agency_ids for s in scopes))) if scopes else []
+    cohort, hist = reader.cohort(AGENCY, "agency_id", agency_id__in=ids)
+    events = reader.events("agency_id", agency_id__in=ids)
+    overdue = reader.overdue("agency_id", agency_id__in=ids)
+    members_all = set(handler_agencies().filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
+    connected = ref.connected_agencies(members_all)
+    active = reader.active(members_all)
+    out = []
+    for scope in scopes:
+        figures = ref.Indicators(scope, period)
+        events_total = _total(events, scope.agency_ids)
+        figures.re_dispositions = events_total["re_dispositions"]
+        _fill(figures, _total(cohort, scope.agency_ids), _total_hist(hist, scope.agency_ids), verified=events_total)
+        figures.overdue_now = _total(overdue, scope.agency_ids)["overdue"]
+        members = members_all & scope.agency_ids
+        figures.agencies, figures.connected, figures.active = len(members), len(connected & members), len(active & members)
+        figures.connectivity_pct = ref.percent(figures.connected, figures.agencies)
+        figures.activity_pct = ref.percent(figures.active, figures.agencies)
+        out.append(figures)
+    return out
+
+
+def _unit_figures(reader: _Reader, scopes: list[Scope], period: Period) -> list[ref.Indicators]:
+    ids = sorted(set().union(*(s.agency_ids for s in scopes))) if scopes else []
+    cohort, hist = reader.cohort(AGENCY, "unit_id", unit_id__in=ids)
+    overdue = reader.overdue("unit_id", unit_id__in=ids)
+    out = []
+    for scope in scopes:
+        figures = ref.Indicators(scope, period)
+        _fill(figures, _total(cohort, scope.agency_ids), _total_hist(hist, scope.agency_ids), verified=None)
+        figures.overdue_now = _total(overdue, scope.agency_ids)["overdue"]
+        out.append(figures)
+    return out
+
+
+def _national_figures(reader: _Reader, scope: Scope, period: Period) -> ref.Indicators:
+    figures = ref.Indicators(scope, period)
+    cohort, hist = reader.cohort(NATIONAL, None)
+    figures.re_dispositions = reader.events(None)[None]["re_dispositions"]
+    _fill(figures, cohort[None], hist[None], verified=cohort[None])
+    figures.overdue_now = reader.overdue(None)[None]["overdue"]
+    members = set(handler_agencies().filter(pk__in=scope.agency_ids, is_active=True).values_list("pk", flat=True))
+    figures.agencies = len(members)
+    figures.connected = len(ref.connected_agencies(members))
+    figures.active = len(reader.active(members))
+    figures.connectivity_pct = ref.percent(figures.connected, figures.agencies)
+    figures.activity_pct = ref.percent(figures.active, figures.agencies)
+    return figures
+
+
+def compute_many(scopes: list[Scope], period: Period) -> list[ref.Indicators]:
+    """`indicators.compute` for each scope, from the rollups; scopes of one kind and filter are
+    read together (a dashboard table's rows cost the same few queries as one row)."""
+    out: dict[int, ref.Indicators] = {}
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for index, scope in enumerate(scopes):
+        groups[(scope.kind == Scope.NATIONAL, scope.kind == Scope.UNIT, scope.only)].append(index)
+    for (national, unit, only), indexes in groups.items():
+        reader = _Reader(period, _flags(scopes[indexes[0]]))
+        if national:
+            for i in indexes:
+                out[i] = _national_figures(reader, scopes[i], period)
+        else:
+            found = (_unit_figures if unit else _agency_figures)(reader, [scopes[i] for i in indexes], period)
+            out.update(zip(indexes, found))
+    return [out[i] for i in range(len(scopes))]
+
+
+def compute(scope: Scope, period: Period) -> ref.Indicators:
+    return compute_many([scope], period)[0]
+
+
+def compute_children(parent: Scope, period: Period, *, by: str = "") -> list[ref.Indicators]:
+    return compute_many(ref.child_scopes(parent, by=by), period)
+
+
+def trend(scope: Scope, period: Period) -> dict[str, tuple[int, int | None]]:
+    """Received and follow-up rate per calendar month of the period ("YYYY-MM" -> (received,
+    rate)), each month cut to the period: one grouped query instead of one scope per month."""
+    where = Q(basis=NATIONAL) if scope.is_national else Q(basis=AGENCY)
+    if scope.is_unit:
+        where &= Q(unit_id__in=sorted(scope.agency_ids))
+    elif not scope.is_national:
+        where &= Q(agency_id__in=sorted(scope.agency_ids))
+    rows = (
+        Rollup.objects.filter(segments(period), _flags(scope), where)
+        .values("day")
+        .annotate(received=Sum("received"), completed=Sum("completed"), in_process=Sum("in_process"))
+        .order_by()
+    )
+    months: dict[str, list[int]] = {}
+    day, last = date(period.first.year, period.first.month, 1), period.last
+    while day <= last:
+        months[day.isoformat()[:7]] = [0, 0]
+        day = _next_month(day)
+    for row in rows:
+        totals = months[row["day"].isoformat()[:7]]
+        totals[0] += row["received"] or 0
+        totals[1] += (row["completed"] or 0) + (row["in_process"] or 0)
+    return {month: (received, ref.percent(answered, received)) for month, (received, answered) in months.items()}
