@@ -396,15 +396,6 @@ def replay_facts(report, events=None) -> dict:
 
 
 # --- rebuild and verify ----------------------------------------------------------------------
-@dataclass
-class Recount:
-    cells: dict
-    days: dict
-    facts_differ: int = 0
-    reports: int = 0
-    events: int = 0
-
-
 REPORT_FIELDS = (
     "pk", "status", "submitted_at", "received_at", "closed_at", "agency_id", "unit_id", "category_id",
     "ombudsman_offered_at", "is_overdue", "reopen_count", "appeal_count", "monitoring_facts",
@@ -419,12 +410,90 @@ class _Event:
         self.actor_position_id, self.actor_agency_id = actor_position_id, actor_agency_id
 
 
+class Accumulator:
+    """Cells of many reports summed in memory: the recount, and bulk loads (bench/generate.py)
+    that write reports and events directly and add their cells in one go."""
+
+    def __init__(self):
+        self.cells: dict = defaultdict(lambda: defaultdict(int))
+        self.days: dict = defaultdict(int)
+        self.reports = self.events = 0
+
+    def add(self, report, events) -> dict:
+        """Add one report with its events (in seq order); returns its facts."""
+        facts = replay_facts(report, events)
+        cells, days = delta({}, facts)
+        for key, counts in cells.items():
+            target = self.cells[key]
+            for name, n in counts.items():
+                target[name] += n
+        for event in events:
+            for key, counts in activity_cells(event).items():
+                self.cells[key]["acted"] += counts["acted"]
+        for key, n in days.items():
+            self.days[key] += n
+        self.reports += 1
+        self.events += len(events)
+        return facts
+
+    def merge(self, other: "Accumulator") -> None:
+        for key, counts in other.cells.items():
+            target = self.cells.setdefault(key, {})
+            for name, n in counts.items():
+                target[name] = target.get(name, 0) + n
+        for key, n in other.days.items():
+            self.days[key] = self.days.get(key, 0) + n
+        self.reports += other.reports
+        self.events += other.events
+
+    def plain(self) -> "Accumulator":
+        """Without the defaultdict factories (lambdas cannot cross a process boundary)."""
+        out = Accumulator()
+        out.cells = {k: dict(v) for k, v in self.cells.items()}
+        out.days = dict(self.days)
+        out.reports, out.events = self.reports, self.events
+        return out
+
+    def write(self, batch: int = 500) -> None:
+        """Add the sums to the stored rollups (UPSERT increments, so rows already there keep
+        theirs)."""
+        cells = [(k, {n: v for n, v in c.items() if v}) for k, c in self.cells.items()]
+        cells = [(k, c) for k, c in cells if c]
+        for start in range(0, len(cells), batch):
+            _upsert_cells(dict(cells[start : start + batch]))
+        days = [(k, n) for k, n in self.days.items() if n]
+        for start in range(0, len(days), batch):
+            _upsert_days(dict(days[start : start + batch]))
+
+
+@dataclass
+class Recount:
+    totals: Accumulator
+    facts_differ: int = 0
+
+    @property
+    def cells(self):
+        return self.totals.cells
+
+    @property
+    def days(self):
+        return self.totals.days
+
+    @property
+    def reports(self):
+        return self.totals.reports
+
+    @property
+    def events(self):
+        return self.totals.events
+
+
 def recount(*, batch: int = 2000, progress=None, on_batch=None) -> Recount:
     """Every cell recomputed from the event log, in report-id batches (memory stays bounded by
     the rollup's size, not the log's). `on_batch(changed)` receives each batch's reports whose
     stored facts differ from the recomputed ones, with the recomputed facts set."""
     forget_lookups()
-    out = Recount(defaultdict(lambda: defaultdict(int)), defaultdict(int))
+    out = Recount(Accumulator())
     last = 0
     while True:
         reports = list(Report.objects.filter(pk__gt=last).order_by("pk").only(*REPORT_FIELDS)[:batch])
@@ -441,24 +510,11 @@ def recount(*, batch: int = 2000, progress=None, on_batch=None) -> Recount:
             events_of[report_id].append(_Event(*fields))
         changed = []
         for report in reports:
-            events = events_of.get(report.pk, [])
-            facts = replay_facts(report, events)
+            facts = out.totals.add(report, events_of.get(report.pk, []))
             if facts != (report.monitoring_facts or {}):
                 out.facts_differ += 1
                 report.monitoring_facts = facts
                 changed.append(report)
-            cells, days = delta({}, facts)
-            for event in events:
-                for key, counts in activity_cells(event).items():
-                    cell = cells.setdefault(key, {})
-                    cell["acted"] = cell.get("acted", 0) + counts["acted"]
-            for key, counts in cells.items():
-                for name, n in counts.items():
-                    out.cells[key][name] += n
-            for key, n in days.items():
-                out.days[key] += n
-            out.reports += 1
-            out.events += len(events)
         if on_batch is not None:
             on_batch(changed)
         if progress:

@@ -172,3 +172,26 @@ def test_saving_a_category_as_priority_moves_its_reports_on_commit(story, world,
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         category.save()  # unchanged: nothing to move
     assert callbacks == []
+
+
+def test_a_bulk_load_adds_its_cells_with_the_accumulator(story):
+    """bench/generate.py writes reports and events directly and adds their cells in one go."""
+    from lapor.reports.models import ReportEvent
+
+    kept = Report.objects.order_by("pk").first()
+    Rollup.objects.all().delete()
+    RollupDays.objects.all().delete()
+    # One report keeps its cells (as rows already loaded would); the others are "loaded" now.
+    rollups.Accumulator().add(kept, list(ReportEvent.objects.filter(report=kept).order_by("seq")))
+    first = rollups.Accumulator()
+    first.add(kept, list(ReportEvent.objects.filter(report=kept).order_by("seq")))
+    first.write()
+    parts = [rollups.Accumulator(), rollups.Accumulator()]
+    for i, report in enumerate(Report.objects.exclude(pk=kept.pk).order_by("pk")):
+        events = list(ReportEvent.objects.filter(report=report).order_by("seq"))
+        Report.objects.filter(pk=report.pk).update(monitoring_facts=parts[i % 2].add(report, events))
+    total = parts[0].plain()
+    total.merge(parts[1].plain())
+    total.write(batch=7)
+    assert rollups.verify().ok
+    assert_same_as_reference()
