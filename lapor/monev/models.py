@@ -148,7 +148,8 @@ class ActionPlanItem(models.Model):
 
 # --- rollups (ADR 0019; written only by lapor/monev/rollups.py) ------------------------------
 class RollupKey(models.Model):
-    """A rollup cell's key. `basis`: N = the national cohort (by submission day, agency 0),
+    """A rollup cell's key. `basis`: N = the national cohort (by submission day; `agency_id` holds a
+    shard number 0-15 from the tracking number, so concurrent submissions update different rows),
     A = an agency's cohort (by the day it received the report, the agency and unit holding it),
     E = events of an agency on a day (receptions it decided, "not our authority" answers,
     officials' actions), O = overdue now (day fixed). `grain`: D = the day, M = the calendar month

@@ -29,6 +29,7 @@ every scope kind, filter and period."""
 from __future__ import annotations
 
 import time
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -51,6 +52,9 @@ COUNTERS = Rollup.COUNTERS
 NATIONAL, AGENCY, EVENT, OVERDUE = "N", "A", "E", "O"  # Rollup.basis
 DAY, MONTH = "D", "M"  # Rollup.grain
 FOLLOW_UP, COMPLETION = "F", "C"  # RollupDays.metric
+# Every submission of a day adds to that day's national row: spread over this many rows (by
+# tracking number) so that concurrent submissions do not queue on one row lock.
+NATIONAL_SHARDS = 16
 # "Overdue now" is not about a day: its rows carry this date.
 NOW_DAY = date(2000, 1, 1)
 
@@ -174,6 +178,7 @@ def derive(report, ev: dict) -> dict:
     st = {
         "s": str(report.status),
         "sd": wib_day(report.submitted_at),
+        "sh": zlib.crc32(report.tracking_number.encode()) % NATIONAL_SHARDS,
         "a": report.agency_id or 0,
         "u": report.unit_id or 0,
         "rd": wib_day(received) if received else None,
@@ -247,7 +252,8 @@ def contribution(facts: dict) -> tuple[dict, dict]:
             counts["verified_on_time"] = int(ev["dd"])
         add(key, **counts)
 
-    cohort(NATIONAL, (NATIONAL, st["sd"], 0, 0, *flags), "fn", "cn")
+    # National rows have no agency: the column carries the report's shard instead.
+    cohort(NATIONAL, (NATIONAL, st["sd"], st["sh"], 0, *flags), "fn", "cn")
     if st["a"] and st["rd"]:
         cohort(AGENCY, (AGENCY, st["rd"], st["a"], st["u"], *flags), "fa", "ca")
     for day, agency_id, on_time in ev.get("rc", ()):
