@@ -126,8 +126,16 @@ def round_half_up(value: Fraction, places: int) -> Decimal:
 
 
 def percent(part: int, whole: int) -> Decimal | None:
-    """Percent with one decimal, half up; None (shown "—") when the denominator is empty."""
-    return round_half_up(Fraction(100 * part, whole), 1) if whole else None
+    """Percent with one decimal, half up; None (shown "—") when the denominator is empty.
+    In integers: floor(1000 * part / whole + 1/2) tenths, as round_half_up gives (dashboards
+    compute thousands of these)."""
+    if not whole:
+        return None
+    tenths = (2000 * part + whole) // (2 * whole)
+    return Decimal(tenths).scaleb(-1).quantize(_TENTH)
+
+
+_TENTH = Decimal("0.1")
 
 
 def percentile(values: list[int], p: Fraction) -> Decimal | None:
@@ -387,8 +395,7 @@ def child_scopes(parent: Scope, *, by: str = "") -> list[Scope]:
     """The rows under a scope: national -> provinces (by="agency": every agency); province and
     coordinator -> their agencies; agency -> its units; unit -> its own units."""
     if parent.is_national and by != Scope.AGENCY:
-        codes = Region.objects.filter(level=Region.Level.PROVINCE).order_by("code").values_list("code", flat=True)
-        return [Scope.province(code).narrowed(parent.only) for code in codes]
+        return [scope.narrowed(parent.only) for scope in Scope.provinces()]
     if parent.kind in (Scope.NATIONAL, Scope.PROVINCE, Scope.COORDINATOR):
         agencies = Agency.objects.filter(pk__in=parent.agency_ids).order_by("name", "code")
         return [Scope(Scope.AGENCY, a.code, str(a), frozenset({a.pk}), only=parent.only) for a in agencies]

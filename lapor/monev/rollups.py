@@ -403,7 +403,7 @@ def replay_facts(report, events=None) -> dict:
 
 # --- rebuild and verify ----------------------------------------------------------------------
 REPORT_FIELDS = (
-    "pk", "status", "submitted_at", "received_at", "closed_at", "agency_id", "unit_id", "category_id",
+    "pk", "tracking_number", "status", "submitted_at", "received_at", "closed_at", "agency_id", "unit_id", "category_id",
     "ombudsman_offered_at", "is_overdue", "reopen_count", "appeal_count", "monitoring_facts",
 )
 
@@ -756,8 +756,10 @@ class _Reader:
         self.period, self.only_q = period, only_q
         self.when = segments(period)
 
-    def cohort(self, basis: str, group: str | None, **where):
+    def cohort(self, basis: str, group: str | None, *, durations: bool, **where):
         rows = Rollup.objects.filter(self.when, self.only_q, basis=basis, **where)
+        if not durations:
+            return _sums(rows, group), _histograms(RollupDays.objects.none(), group)
         days = RollupDays.objects.filter(self.when, self.only_q, basis=basis, **where)
         return _sums(rows, group), _histograms(days, group)
 
@@ -793,10 +795,10 @@ def _total_hist(groups: dict, members) -> dict:
     return out
 
 
-def _agency_figures(reader: _Reader, scopes: list[Scope], period: Period) -> list[ref.Indicators]:
+def _agency_figures(reader: _Reader, scopes: list[Scope], period: Period, durations: bool) -> list[ref.Indicators]:
     """Province, coordinator and agency scopes: their agencies' rows summed."""
     ids = sorted(set().union(*(s.agency_ids for s in scopes))) if scopes else []
-    cohort, hist = reader.cohort(AGENCY, "agency_id", agency_id__in=ids)
+    cohort, hist = reader.cohort(AGENCY, "agency_id", durations=durations, agency_id__in=ids)
     events = reader.events("agency_id", agency_id__in=ids)
     overdue = reader.overdue("agency_id", agency_id__in=ids)
     members_all = set(handler_agencies().filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
@@ -817,9 +819,9 @@ def _agency_figures(reader: _Reader, scopes: list[Scope], period: Period) -> lis
     return out
 
 
-def _unit_figures(reader: _Reader, scopes: list[Scope], period: Period) -> list[ref.Indicators]:
+def _unit_figures(reader: _Reader, scopes: list[Scope], period: Period, durations: bool) -> list[ref.Indicators]:
     ids = sorted(set().union(*(s.agency_ids for s in scopes))) if scopes else []
-    cohort, hist = reader.cohort(AGENCY, "unit_id", unit_id__in=ids)
+    cohort, hist = reader.cohort(AGENCY, "unit_id", durations=durations, unit_id__in=ids)
     overdue = reader.overdue("unit_id", unit_id__in=ids)
     out = []
     for scope in scopes:
@@ -830,9 +832,9 @@ def _unit_figures(reader: _Reader, scopes: list[Scope], period: Period) -> list[
     return out
 
 
-def _national_figures(reader: _Reader, scope: Scope, period: Period) -> ref.Indicators:
+def _national_figures(reader: _Reader, scope: Scope, period: Period, durations: bool) -> ref.Indicators:
     figures = ref.Indicators(scope, period)
-    cohort, hist = reader.cohort(NATIONAL, None)
+    cohort, hist = reader.cohort(NATIONAL, None, durations=durations)
     figures.re_dispositions = reader.events(None)[None]["re_dispositions"]
     _fill(figures, cohort[None], hist[None], verified=cohort[None])
     figures.overdue_now = reader.overdue(None)[None]["overdue"]
@@ -845,9 +847,11 @@ def _national_figures(reader: _Reader, scope: Scope, period: Period) -> ref.Indi
     return figures
 
 
-def compute_many(scopes: list[Scope], period: Period) -> list[ref.Indicators]:
+def compute_many(scopes: list[Scope], period: Period, *, durations: bool = True) -> list[ref.Indicators]:
     """`indicators.compute` for each scope, from the rollups; scopes of one kind and filter are
-    read together (a dashboard table's rows cost the same few queries as one row)."""
+    read together (a dashboard table's rows cost the same few queries as one row). Without
+    `durations`, the medians and 90th percentiles are left empty (tables that do not show them
+    skip the histograms)."""
     out: dict[int, ref.Indicators] = {}
     groups: dict[tuple, list[int]] = defaultdict(list)
     for index, scope in enumerate(scopes):
@@ -856,9 +860,9 @@ def compute_many(scopes: list[Scope], period: Period) -> list[ref.Indicators]:
         reader = _Reader(period, _flags(scopes[indexes[0]]))
         if national:
             for i in indexes:
-                out[i] = _national_figures(reader, scopes[i], period)
+                out[i] = _national_figures(reader, scopes[i], period, durations)
         else:
-            found = (_unit_figures if unit else _agency_figures)(reader, [scopes[i] for i in indexes], period)
+            found = (_unit_figures if unit else _agency_figures)(reader, [scopes[i] for i in indexes], period, durations)
             out.update(zip(indexes, found))
     return [out[i] for i in range(len(scopes))]
 

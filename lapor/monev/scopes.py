@@ -85,6 +85,18 @@ class Scope:
         return cls(cls.PROVINCE, code, region.name, frozenset(ids))
 
     @classmethod
+    def provinces(cls) -> list["Scope"]:
+        """Every province's scope, as `province` gives each, read with two queries."""
+        provinces = list(Region.objects.filter(level=Region.Level.PROVINCE).order_by("code").values_list("code", "name"))
+        members: dict[str, set[int]] = {code: set() for code, _name in provinces}
+        rows = handler_agencies().filter(kind__in=REGIONAL_GOVERNMENTS, region__isnull=False).values_list("pk", "region_id")
+        for pk, region_code in rows:
+            province = region_code.split(".", 1)[0]
+            if province in members:
+                members[province].add(pk)
+        return [cls(cls.PROVINCE, code, name, frozenset(members[code])) for code, name in provinces]
+
+    @classmethod
     def coordinator(cls, code: str) -> "Scope":
         # As the access policy resolves coordination (lapor/reports/policy.py, COORDINATED): the
         # agencies whose `coordinator` is this one, not the coordinating agency itself.

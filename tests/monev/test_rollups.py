@@ -195,3 +195,35 @@ def test_a_bulk_load_adds_its_cells_with_the_accumulator(story):
     total.write(batch=7)
     assert rollups.verify().ok
     assert_same_as_reference()
+
+
+def test_all_provinces_at_once_are_each_province(story):
+    together = Scope.provinces()
+    assert [s.code for s in together] == sorted(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", flat=True))
+    for scope in together:
+        alone = Scope.province(scope.code)
+        assert (scope, scope.agency_ids) == (alone, alone.agency_ids)
+    assert any(scope.agency_ids for scope in together)
+
+
+def test_tables_without_durations_leave_only_the_durations_out(story):
+    scopes = [Scope.national(), Scope.agency("kota-35-78"), Scope.unit("kota-35-78-disdik")]
+    period = PERIODS[4]
+    for full, short in zip(rollups.compute_many(scopes, period), rollups.compute_many(scopes, period, durations=False)):
+        full, short = plain(full), plain(short)
+        for name in ("days_to_follow_up_median", "days_to_follow_up_p90", "days_to_completion_median", "days_to_completion_p90"):
+            assert short.pop(name) is None
+            full.pop(name)
+        assert short == full
+
+
+def test_percent_in_integers_equals_the_exact_fraction():
+    import random
+    from fractions import Fraction
+
+    rng = random.Random(9)
+    for _ in range(20000):
+        whole = rng.randint(1, 5000)
+        part = rng.randint(0, whole)
+        got = indicators.percent(part, whole)
+        assert (got, str(got)) == (indicators.round_half_up(Fraction(100 * part, whole), 1), str(indicators.round_half_up(Fraction(100 * part, whole), 1)))
