@@ -12,8 +12,14 @@ sweep's moves (mark_overdue, escalate, offer_ombudsman, auto_close) happen when 
 passes, up to now. So statuses, due times, counters and milestones are what the app would have
 written, and every event sequence is legal (seq 1..version).
 
-PostgreSQL: rows are written with COPY (psycopg 3 `cursor.copy`), ids reserved from the tables'
-sequences, in batches (one transaction each), by --jobs processes. SQLite (no DATABASE_URL):
+PostgreSQL: rows are written with COPY (psycopg 3 `cursor.copy`, rows formatted here in COPY's text
+format), ids reserved from the tables' sequences, in batches (one transaction each,
+synchronous_commit off), by --jobs processes. A big load (--bulk; by default when --reports >= 50,000
+and >= the reports already there) first drops the three loaded tables' foreign keys, unique
+constraints and secondary indexes (the full-text GIN index too) and turns their autovacuum off, and
+re-creates and validates them afterwards (maintenance_work_mem 1GB, --index-workers at a time),
+timed as part of the wall time; then ANALYZE. The DDL waits in the table bench_generate_pending_ddl
+until it has run, so an interrupted load's indexes are restored by the next run. SQLite (no DATABASE_URL):
 bulk_create. Reference data: `manage.py load_reference` when the project has it, else a minimal
 slice created here. Officials' positions (and their users, with unusable passwords) and a pool of
 citizen accounts are created for the agencies used.
@@ -32,6 +38,7 @@ import argparse
 import math
 import os
 import random
+import re
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -646,11 +653,140 @@ def search_text(r) -> str:
     return redact(f"{r.title}\n{r.description}")
 
 
-def write_batch_pg(reports, events) -> None:
-    from django.db import connection, transaction
-    from psycopg.types.json import Jsonb
+def _copy_text(v: str) -> str:
+    """A text value in COPY's text format (backslash, tab, newline and carriage return escaped)."""
+    if "\\" in v:
+        v = v.replace("\\", "\\\\")
+    if "\t" in v:
+        v = v.replace("\t", "\\t")
+    if "\n" in v:
+        v = v.replace("\n", "\\n")
+    if "\r" in v:
+        v = v.replace("\r", "\\r")
+    return v
 
+
+def _copy_field_formatter():
+    """One function turning a Python value into COPY text format (what psycopg's write_row would
+    send for it, without its per-value dumper look-up): None -> \\N, bool -> t/f, datetimes and
+    dates in ISO 8601 (with their offset), Decimal and int as written, str escaped, dict as JSON."""
+    import json
+    from datetime import date
+
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    table = {
+        str: _copy_text,
+        int: str,
+        bool: lambda v: "t" if v else "f",
+        datetime: datetime.isoformat,
+        date: date.isoformat,
+        Decimal: str,
+        dict: lambda v: _copy_text(dumps(v)),
+        list: lambda v: _copy_text(dumps(v)),
+    }
+
+    def fmt(v):
+        if v is None:
+            return "\\N"
+        f = table.get(type(v))
+        if f is None:  # a subclass (TextChoices members are str, IntegerChoices int)
+            f = next(f for t, f in table.items() if isinstance(v, t) and t is not bool)
+            table[type(v)] = f
+        return f(v)
+
+    return fmt
+
+
+_FMT = None
+_REPORT_LINE = None
+
+
+def _report_line_function(fields):
+    """A function formatting one report's row: one expression per column, chosen by the model
+    field's type (None -> \\N; values of an unexpected type go through the generic formatter)."""
+    from django.db import models
+
+    fmt = _FMT
+    parts = []
+    for f in fields:
+        a = f.attname
+        get = f"d[{a!r}]"
+        if isinstance(f, models.ForeignKey) or isinstance(f, (models.IntegerField, models.AutoField)):
+            conv = f"str(v{len(parts)})"
+        elif isinstance(f, (models.CharField, models.TextField)):
+            conv = f"_copy_text(v{len(parts)})"
+        else:
+            conv = f"fmt(v{len(parts)})"
+        parts.append((get, conv))
+    lines = ["def report_line(d):"]
+    for i, (get, _) in enumerate(parts):
+        lines.append(f"    v{i} = {get}")
+    body = ", ".join(f'("\\\\N" if v{i} is None else {conv})' for i, (_, conv) in enumerate(parts))
+    lines.append(f'    return "\\t".join(({body},))')
+    scope = {"fmt": fmt, "_copy_text": _copy_text, "str": str}
+    exec("\n".join(lines), scope)
+    return scope["report_line"]
+
+
+def event_line(e) -> str:
+    fmt = _FMT
+    actor, pos, agency = e.actor, e.actor_position, e.actor_agency
+    return "\t".join(
+        (
+            str(e.id),
+            str(e.report.id),
+            str(e.seq),
+            e.action,
+            e.from_status,
+            e.to_status,
+            str(actor.pk) if actor is not None else "\\N",
+            e.actor_role,
+            str(pos.pk) if pos is not None else "\\N",
+            str(agency.pk) if agency is not None else "\\N",
+            _copy_text(e.note),
+            "t" if e.note_public else "f",
+            fmt(e.data),
+            e.created_at.isoformat(),
+        )
+    )
+
+
+EVENT_COLUMNS = (
+    "id",
+    "report_id",
+    "seq",
+    "action",
+    "from_status",
+    "to_status",
+    "actor_id",
+    "actor_role",
+    "actor_position_id",
+    "actor_agency_id",
+    "note",
+    "note_public",
+    "data",
+    "created_at",
+)
+
+
+def _copy_chunks(cp, lines, size=2000):
+    for i in range(0, len(lines), size):
+        cp.write("\n".join(lines[i : i + size]) + "\n")
+
+
+def write_batch_pg(reports, events) -> None:
+    """COPY the batch in PostgreSQL's text format, rows formatted here (one string per row)."""
+    global _FMT, _REPORT_LINE
+    from django.db import connection, transaction
+
+    from lapor.reports.models import Report
+
+    if _FMT is None:
+        _FMT = _copy_field_formatter()
+        _REPORT_LINE = _report_line_function(Report._meta.concrete_fields)
     rcols, ecols = report_columns()
+    if sorted(a for _, a in ecols) != sorted(EVENT_COLUMNS) or any(c != a for c, a in ecols):
+        raise RuntimeError(f"ReportEvent's columns changed ({ecols}): update EVENT_COLUMNS and event_line")
     with transaction.atomic():
         with connection.cursor() as c:
             c.execute(
@@ -665,22 +801,14 @@ def write_batch_pg(reports, events) -> None:
                 e.id = pk
         raw = connection.connection  # the psycopg 3 connection, inside Django's transaction
         with raw.cursor() as cur:
-            attrs = [a for _, a in rcols]
             with cur.copy(f"COPY reports_report ({', '.join(col for col, _ in rcols)}) FROM STDIN") as cp:
-                for r in reports:
-                    d = r.__dict__
-                    cp.write_row([d[a] for a in attrs])
-            attrs = [a for _, a in ecols]
-            with cur.copy(f"COPY reports_reportevent ({', '.join(col for col, _ in ecols)}) FROM STDIN") as cp:
-                for e in events:
-                    v = e.values()
-                    v["data"] = Jsonb(v["data"])
-                    cp.write_row([v[a] for a in attrs])
+                line = _REPORT_LINE
+                _copy_chunks(cp, [line(r.__dict__) for r in reports])
+            with cur.copy(f"COPY reports_reportevent ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as cp:
+                _copy_chunks(cp, [event_line(e) for e in events])
             # The public feed's search text, as services.report_submit writes it.
             with cur.copy("COPY reports_reportsearchdocument (report_id, text) FROM STDIN") as cp:
-                for r in reports:
-                    if not r.is_confidential:
-                        cp.write_row([r.id, search_text(r)])
+                _copy_chunks(cp, [f"{r.id}\t{_copy_text(search_text(r))}" for r in reports if not r.is_confidential])
 
 
 def write_batch_orm(reports, events) -> None:
@@ -705,6 +833,17 @@ def write_batch_orm(reports, events) -> None:
         )
 
 
+class _Exists:
+    def __init__(self, found: bool):
+        self.found = found
+
+    def exists(self) -> bool:
+        return self.found
+
+
+_EXISTS, _NOT_EXISTS = _Exists(True), _Exists(False)
+
+
 class _PositionsInMemory:
     """Stands in for Position in lapor.reports.effects during the simulation: filter(agency=...,
     role=..., ...).exists() is answered from World.positions; anything else goes to the database."""
@@ -719,14 +858,79 @@ class _PositionsInMemory:
     def filter(self, **kwargs):
         agency, role = kwargs.get("agency"), kwargs.get("role")
         if agency is not None and role is not None and set(kwargs) <= {"agency", "role", "is_active", "holder__isnull"}:
-            found = (agency.pk, str(role)) in self.world.positions
-
-            class _Q:
-                def exists(self_inner):
-                    return found
-
-            return _Q()
+            return _EXISTS if (agency.pk, str(role)) in self.world.positions else _NOT_EXISTS
         return self.model.objects.filter(**kwargs)
+
+
+class _MemoCalendar:
+    """The working-day calendar in force, memoised: WorkCalendar is immutable once built and its
+    answers depend only on the arguments, so the same dates come out, each computed once per
+    process instead of walking the holiday table day by day for every deadline."""
+
+    def __init__(self, cal):
+        from lapor.core import workdays
+
+        self._cal, self._workdays = cal, workdays
+        self._working: dict = {}
+        self._add: dict = {}
+        self._between: dict = {}
+        self._due: dict = {}
+        self._zones: dict = {}
+
+    def __getattr__(self, name):
+        return getattr(self._cal, name)
+
+    def _zone(self, tz):
+        z = self._zones.get(tz)
+        if z is None:
+            from zoneinfo import ZoneInfo
+
+            z = self._zones[tz] = ZoneInfo(tz or self._workdays.DEFAULT_TZ)
+        return z
+
+    def is_working_day(self, day):
+        v = self._working.get(day)
+        if v is None:
+            v = self._working[day] = self._cal.is_working_day(day)
+        return v
+
+    def holiday_name(self, day):
+        return self._cal.holiday_name(day)
+
+    def add_working_days(self, day, n):
+        key = (day, n)
+        v = self._add.get(key)
+        if v is None:
+            v = self._add[key] = self._cal.add_working_days(day, n)
+        return v
+
+    def working_days_between(self, start, end):
+        key = (start, end)
+        v = self._between.get(key)
+        if v is None:
+            v = self._between[key] = self._cal.working_days_between(start, end)
+        return v
+
+    def due_at(self, start, n, tz=None):
+        tz = tz or self._workdays.DEFAULT_TZ
+        key = (start.astimezone(self._zone(tz)).date(), n, tz)
+        v = self._due.get(key)
+        if v is None:
+            v = self._due[key] = self._workdays.end_of_day(self.add_working_days(key[0], n), tz)
+        return v
+
+    def working_days_left(self, at, due, tz=None):
+        zone = self._zone(tz or self._workdays.DEFAULT_TZ)
+        return self.working_days_between(at.astimezone(zone).date(), due.astimezone(zone).date())
+
+
+def _proc_cpu_s(pid: int) -> float | None:
+    """CPU seconds (user + system) of a process of this machine (a PostgreSQL backend), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 _CTX: dict = {}  # set before forking: the world and settings shared by the jobs
@@ -739,14 +943,20 @@ def run_chunk(args) -> dict:
     from django.db import IntegrityError, connections
 
     connections.close_all()
+    if is_pg:
+        from django.db import connection
+
+        with connection.cursor() as c:  # the load is durable once the run ends (every commit flushed then)
+            c.execute("SET synchronous_commit = off")
     rng = random.Random(seed)
     sim = Simulator(world, rng, now, corpus)
     n_reports = n_events = 0
-    t_sim = t_write = 0.0
+    t_sim = t_write = cpu_sim = cpu_write = 0.0
     statuses: dict[str, int] = {}
     done = 0
     while done < count:
         size = min(batch, count - done)
+        c0 = time.process_time()
         t0 = time.perf_counter()
         reports, events = [], []
         for _ in range(size):
@@ -755,6 +965,7 @@ def run_chunk(args) -> dict:
             events.extend(evs)
             statuses[r.status] = statuses.get(r.status, 0) + 1
         t1 = time.perf_counter()
+        c1 = time.process_time()
         for attempt in range(3):
             try:
                 (write_batch_pg if is_pg else write_batch_orm)(reports, events)
@@ -768,18 +979,155 @@ def run_chunk(args) -> dict:
                     r.tracking_number = new_tracking_number()
         t_write += time.perf_counter() - t1
         t_sim += t1 - t0
+        cpu_sim += c1 - c0
+        cpu_write += time.process_time() - c1
         n_reports += len(reports)
         n_events += len(events)
         done += size
+    server_cpu = None
+    if is_pg:
+        from django.db import connection
+
+        with connection.cursor() as c:
+            c.execute("SELECT pg_backend_pid()")
+            server_cpu = _proc_cpu_s(c.fetchone()[0])
     connections.close_all()
     return {
         "reports": n_reports,
         "events": n_events,
         "simulate_s": t_sim,
         "write_s": t_write,
+        "simulate_cpu_s": cpu_sim,
+        "write_client_cpu_s": cpu_write,
+        "server_cpu_s": server_cpu,
         "statuses": statuses,
         "actions": sim.counts,
     }
+
+
+# --- bulk-load mode: what PostgreSQL's "Populating a Database" advises ----------------------------
+LOAD_TABLES = ("reports_report", "reports_reportevent", "reports_reportsearchdocument")
+PENDING_TABLE = "bench_generate_pending_ddl"  # the DDL to restore, kept in the database until restored
+
+
+def _secondary_ddl(cursor) -> list[tuple[str, str, str]]:
+    """(kind, drop statement, create statement) of the loaded tables' foreign keys, unique
+    constraints and secondary indexes (the full-text GIN index included): everything but the
+    primary keys and CHECK constraints."""
+    out = []
+    cursor.execute(
+        "SELECT c.contype, t.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+        "JOIN pg_class t ON t.oid = c.conrelid WHERE t.relname = ANY(%s) AND c.contype IN ('f', 'u') "
+        "ORDER BY c.contype DESC, t.relname, c.conname",
+        [list(LOAD_TABLES)],
+    )
+    constraints = cursor.fetchall()
+    for contype, table, name, definition in constraints:
+        kind = "unique" if contype == "u" else "foreign key"
+        out.append((kind, f'ALTER TABLE {table} DROP CONSTRAINT "{name}"', f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'))
+    cursor.execute(
+        "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+        "JOIN pg_class t ON t.oid = x.indrelid WHERE t.relname = ANY(%s) AND NOT x.indisprimary "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid) "
+        "ORDER BY t.relname, i.relname",
+        [list(LOAD_TABLES)],
+    )
+    for name, definition in cursor.fetchall():
+        out.append(("index", f'DROP INDEX "{name}"', definition))
+    return out
+
+
+def drop_secondary(cursor) -> list[tuple[str, str, str]]:
+    """Drop foreign keys (first), unique constraints and secondary indexes of the loaded tables,
+    remembering their DDL in a table of the database (so that an interrupted load can restore
+    them: restore_secondary at the next run); autovacuum off for the tables during the load."""
+    restore_secondary(cursor)  # what an interrupted earlier run left
+    ddl = _secondary_ddl(cursor)
+    cursor.execute(f"CREATE TABLE IF NOT EXISTS {PENDING_TABLE} (seq int PRIMARY KEY, kind text, ddl text)")
+    cursor.execute(f"DELETE FROM {PENDING_TABLE}")
+    for i, (kind, _, create) in enumerate(ddl):
+        cursor.execute(f"INSERT INTO {PENDING_TABLE} VALUES (%s, %s, %s)", [i, kind, create])
+    for table in LOAD_TABLES:
+        cursor.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
+    for _, drop, _ in ddl:
+        cursor.execute(drop)
+    return ddl
+
+
+def _dedupe_tracking_numbers(cursor) -> int:
+    """Jobs draw tracking numbers independently (50 random bits each, as the app does); without
+    the unique index during the load two may collide (p ~ n^2 / 2^51). Give the later one a new
+    number, as the app's retry would."""
+    from lapor.reports.tokens import new_tracking_number
+
+    cursor.execute(
+        "SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY tracking_number ORDER BY id) AS k "
+        "FROM reports_report WHERE tracking_number IN (SELECT tracking_number FROM reports_report "
+        "GROUP BY tracking_number HAVING count(*) > 1)) d WHERE k > 1"
+    )
+    ids = [row[0] for row in cursor.fetchall()]
+    for pk in ids:
+        while True:
+            number = new_tracking_number()
+            cursor.execute("SELECT 1 FROM reports_report WHERE tracking_number = %s", [number])
+            if not cursor.fetchone():
+                break
+        cursor.execute("UPDATE reports_report SET tracking_number = %s WHERE id = %s", [number, pk])
+    return len(ids)
+
+
+def restore_secondary(cursor, *, workers: int = 2, maintenance_work_mem: str = "1GB", timings: dict | None = None) -> int:
+    """Re-create what drop_secondary dropped: indexes first (`workers` connections at a time,
+    largest table first, maintenance_work_mem raised), then unique constraints, then foreign keys
+    (each validated over the whole table). Autovacuum back on. Returns how many statements ran."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import psycopg
+    from django.db import connection
+
+    cursor.execute("SELECT to_regclass(%s)", [PENDING_TABLE])
+    if cursor.fetchone()[0] is None:
+        return 0
+    cursor.execute(f"SELECT kind, ddl FROM {PENDING_TABLE} ORDER BY seq")
+    pending = cursor.fetchall()
+    if not pending:
+        cursor.execute(f"DROP TABLE {PENDING_TABLE}")
+        return 0
+    info = connection.connection.info
+    conninfo = {"host": info.host, "port": info.port, "user": info.user, "dbname": info.dbname}
+    if info.password:
+        conninfo["password"] = info.password
+    timings = timings if timings is not None else {}
+    order = {"reports_reportevent": 0, "reports_report": 1, "reports_reportsearchdocument": 2}
+
+    def table_of(ddl):
+        m = re.search(r" ON (?:ONLY )?(?:public\.)?(\w+)", ddl) or re.search(r"ALTER TABLE (\w+)", ddl)
+        return m.group(1) if m else ""
+
+    def run(ddl):
+        t0 = time.perf_counter()
+        with psycopg.connect(**conninfo, autocommit=True) as conn:
+            conn.execute(f"SET maintenance_work_mem = '{maintenance_work_mem}'")
+            conn.execute("SET synchronous_commit = off")
+            conn.execute(ddl)
+        timings[ddl] = round(time.perf_counter() - t0, 2)
+
+    indexes = sorted((d for k, d in pending if k == "index"), key=lambda d: (order.get(table_of(d), 9), "gin" not in d))
+    uniques = [d for k, d in pending if k == "unique"]
+    fks = [d for k, d in pending if k == "foreign key"]
+    # the full-text GIN index (one process, no parallel build) and the events' indexes first
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        list(pool.map(run, indexes))
+    if any("reports_report " in d and "UNIQUE" in d and "tracking_number" in d for d in uniques):
+        timings["deduplicated tracking numbers"] = _dedupe_tracking_numbers(cursor)
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        list(pool.map(run, uniques))
+    for ddl in fks:  # each takes a lock on its table that conflicts with the others on it
+        run(ddl)
+    for table in LOAD_TABLES:
+        cursor.execute(f"ALTER TABLE {table} RESET (autovacuum_enabled)")
+    cursor.execute(f"DROP TABLE {PENDING_TABLE}")
+    return len(pending)
 
 
 def generate(
@@ -793,6 +1141,9 @@ def generate(
     citizens: int = 500,
     corpus_path: str | None = None,
     quiet: bool = False,
+    bulk: bool | None = None,
+    now: datetime | None = None,
+    index_workers: int = 2,
 ) -> dict:
     """Load n reports into an already migrated database (Django must be set up for it)."""
     from django.db import connection
@@ -812,16 +1163,48 @@ def generate(
     effects._agency = lambda code, *, field_name, label: world.by_code[str(code)]
     if hasattr(effects, "Position"):
         effects.Position = _PositionsInMemory(world, effects.Position)
+    # The effects translate their error messages eagerly (labels passed to the validators) on every
+    # call; those texts are only ever raised (never stored in a row), and the simulation drops the
+    # refused moves: skip the translation look-ups (about a tenth of the simulation's time).
+    if getattr(effects, "_", None) is not None:
+        effects._ = str
     sla.reset_policies()
     workdays.reset_calendar()
     sla.sla_for("desk_verification")  # warm both caches before forking
-    workdays.calendar()
+    # Both are read-only during the load: keep them (no reload each minute) and memoise the calendar.
+    policies = sla._policies()
+    sla._policies = lambda: policies
+    memo = _MemoCalendar(workdays.calendar())
+    workdays.calendar = lambda: memo
     corpus = benchlib.corpus_texts(corpus_path) if corpus_path else None
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     jobs = max(1, min(jobs, n // max(batch, 1) or 1)) if is_pg else 1
+    timings: dict = {}
+    dropped = []
+    started = time.perf_counter()
+    if is_pg:
+        with connection.cursor() as c:  # indexes an interrupted bulk load left dropped
+            restored = restore_secondary(c, workers=index_workers)
+        if restored and not quiet:
+            print(f"restored {restored} indexes/constraints that an interrupted bulk load had dropped")
+        started = time.perf_counter()
+    if is_pg and n:
+        with connection.cursor() as c:
+            c.execute("SELECT count(*) FROM reports_report")
+            existing = c.fetchone()[0]
+        if bulk is None:  # rebuilding the indexes costs about as much as loading what is already there
+            bulk = n >= 50_000 and n >= existing
+        if bulk:
+            t0 = time.perf_counter()
+            with connection.cursor() as c:
+                dropped = drop_secondary(c)
+            timings["drop_s"] = round(time.perf_counter() - t0, 2)
+    from django.db import connections
+
+    connections.close_all()
     _CTX.update(world=world, batch=batch, now=now, corpus=corpus, is_pg=is_pg)
     shares = [n // jobs + (1 if i < n % jobs else 0) for i in range(jobs)]
-    started = time.perf_counter()
+    load_started = time.perf_counter()
     if n == 0:
         parts = []
     elif jobs == 1:
@@ -834,6 +1217,20 @@ def generate(
         connections.close_all()
         with mp.get_context("fork").Pool(jobs) as pool:
             parts = pool.map(run_chunk, [(share, seed * 1000 + i) for i, share in enumerate(shares)])
+    load_wall = time.perf_counter() - load_started
+    statements: dict = {}
+    if dropped:
+        t0 = time.perf_counter()
+        with connection.cursor() as c:
+            restore_secondary(c, workers=index_workers, timings=statements)
+        timings["index_build_s"] = round(time.perf_counter() - t0, 2)
+        timings["tracking_numbers_renumbered"] = statements.pop("deduplicated tracking numbers", 0)
+    if is_pg and n:
+        t0 = time.perf_counter()
+        with connection.cursor() as c:
+            for table in LOAD_TABLES:
+                c.execute(f"ANALYZE {table}")
+        timings["analyze_s"] = round(time.perf_counter() - t0, 2)
     wall = time.perf_counter() - started
     result = {
         "reports": sum(p["reports"] for p in parts),
@@ -843,8 +1240,15 @@ def generate(
         "batch": batch,
         "backend": connection.vendor,
         "reference": reference,
-        "simulate_cpu_s": round(sum(p["simulate_s"] for p in parts), 2),
+        "bulk_mode": bool(dropped),
+        "load_wall_s": round(load_wall, 2),
+        **timings,
+        "ddl_s": statements,
+        "simulate_s": round(sum(p["simulate_s"] for p in parts), 2),
         "write_s": round(sum(p["write_s"] for p in parts), 2),
+        "simulate_cpu_s": round(sum(p["simulate_cpu_s"] for p in parts), 2),
+        "write_client_cpu_s": round(sum(p["write_client_cpu_s"] for p in parts), 2),
+        "server_cpu_s": round(sum(p["server_cpu_s"] or 0 for p in parts), 2) if is_pg else None,
         "statuses": {},
         "actions": {},
     }
@@ -858,15 +1262,18 @@ def generate(
     result["rows_per_s"] = round((result["reports"] + result["events"]) / wall, 1) if wall and n else None
     if is_pg and n:
         with connection.cursor() as c:
-            c.execute("ANALYZE reports_report")
-            c.execute("ANALYZE reports_reportevent")
-            c.execute(
-                "SELECT pg_total_relation_size('reports_report'), pg_total_relation_size('reports_reportevent'), "
-                "(SELECT count(*) FROM reports_report), (SELECT count(*) FROM reports_reportevent)"
-            )
-            rs, es, rc, ec = c.fetchone()
-        result["size_bytes"] = {"reports_report": rs, "reports_reportevent": es}
-        result["table_rows"] = {"reports_report": rc, "reports_reportevent": ec}
+            result["size_bytes"], result["table_bytes"], result["table_rows"] = {}, {}, {}
+            for table in LOAD_TABLES:
+                c.execute(
+                    f"SELECT pg_total_relation_size('{table}'), pg_table_size('{table}'), pg_indexes_size('{table}'), "
+                    f"(SELECT count(*) FROM {table})"
+                )
+                total, heap, idx, rows = c.fetchone()
+                result["size_bytes"][table] = total
+                result["table_bytes"][table] = {"table_toast": heap, "indexes": idx}
+                result["table_rows"][table] = rows
+            c.execute("SELECT pg_database_size(current_database())")
+            result["database_bytes"] = c.fetchone()[0]
     return result
 
 
@@ -945,6 +1352,16 @@ def main() -> None:
     p.add_argument(
         "--verify", action="store_true", help="afterwards, replay every report's events against the transition table (PostgreSQL)"
     )
+    p.add_argument(
+        "--bulk",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="PostgreSQL: drop the loaded tables' foreign keys, unique constraints and secondary indexes (the "
+        "full-text GIN index too) and turn their autovacuum off before the load, re-create and validate them "
+        "after it (timed, part of the wall time). Default: when --reports >= 50,000 and >= the reports already there",
+    )
+    p.add_argument("--index-workers", type=int, default=2, help="connections re-creating indexes at once (--bulk)")
+    p.add_argument("--now", help="the simulation's 'now' (ISO 8601, UTC); default: the current time")
     p.add_argument("--no-save", action="store_true", help="do not write bench/results/")
     args = p.parse_args()
 
@@ -976,6 +1393,9 @@ def main() -> None:
         seed=args.seed,
         max_agencies=args.max_agencies,
         corpus_path=args.corpus,
+        bulk=args.bulk,
+        now=datetime.fromisoformat(args.now).replace(tzinfo=UTC) if args.now else None,
+        index_workers=args.index_workers,
     )
     print(f"reference: {result['reference']}")
     print(
@@ -984,7 +1404,10 @@ def main() -> None:
         f"{result['events_per_s'] or 0:,.0f} events/s, {result['rows_per_s'] or 0:,.0f} rows/s"
     )
     print(
-        f"  time in simulation {result['simulate_cpu_s']} s, in writing ({'COPY' if result['backend'] == 'postgresql' else 'bulk_create'}) {result['write_s']} s (summed over jobs)"
+        f"  time in simulation {result['simulate_s']} s ({result['simulate_cpu_s']} s CPU), in writing "
+        f"({'COPY' if result['backend'] == 'postgresql' else 'bulk_create'}) {result['write_s']} s (of which formatting rows, "
+        f"client CPU: {result['write_client_cpu_s']} s) (summed over jobs)"
+        + (f"; the loading PostgreSQL backends used {result['server_cpu_s']} CPU-s" if result.get("server_cpu_s") else "")
     )
     if result["reports"]:
         print(f"  events per report: {result['events'] / result['reports']:.2f}")
@@ -992,12 +1415,22 @@ def main() -> None:
             "  statuses: "
             + ", ".join(f"{k} {v / result['reports']:.1%}" for k, v in sorted(result["statuses"].items(), key=lambda kv: -kv[1]))
         )
-    if "size_bytes" in result:
-        mb = {k: v / 1024 / 1024 for k, v in result["size_bytes"].items()}
+    if result["backend"] == "postgresql" and result["reports"]:
         print(
-            f"  size on disk (pg_total_relation_size): reports_report {mb['reports_report']:.1f} MiB, "
-            f"reports_reportevent {mb['reports_reportevent']:.1f} MiB; table rows now {result['table_rows']}"
+            f"  wall split: load (simulate + COPY, {result['jobs']} jobs) {result['load_wall_s']} s"
+            + (f", drop indexes {result['drop_s']} s, re-create indexes/constraints {result['index_build_s']} s" if result["bulk_mode"] else "")
+            + f", ANALYZE {result['analyze_s']} s"
         )
+        for ddl, secs in sorted(result["ddl_s"].items(), key=lambda kv: -kv[1] if isinstance(kv[1], float) else 0)[:30]:
+            print(f"    {secs:>8} s  {ddl[:140]}")
+    if "size_bytes" in result:
+        for table, total in result["size_bytes"].items():
+            tb = result["table_bytes"][table]
+            print(
+                f"  {table}: {total / 1048576:,.1f} MiB (table+toast {tb['table_toast'] / 1048576:,.1f}, indexes "
+                f"{tb['indexes'] / 1048576:,.1f}), {result['table_rows'][table]:,} rows"
+            )
+        print(f"  database size (pg_database_size): {result['database_bytes'] / 1048576:,.1f} MiB")
     if args.verify and connection.vendor == "postgresql":
         t0 = time.perf_counter()
         result["verify"] = verify_histories()
@@ -1029,11 +1462,33 @@ def main() -> None:
             f"| rows/s | {result['rows_per_s']:,} |",
             f"| events per report | {result['events'] / result['reports']:.2f} |",
         ]
-        if "size_bytes" in result:
+        if result["backend"] == "postgresql":
             md += [
-                f"| reports_report size | {result['size_bytes']['reports_report'] / 1048576:.1f} MiB |",
-                f"| reports_reportevent size | {result['size_bytes']['reports_reportevent'] / 1048576:.1f} MiB |",
+                f"| bulk mode (indexes/constraints dropped and re-created) | {'yes' if result['bulk_mode'] else 'no'} |",
+                f"| load (simulate + COPY, {result['jobs']} jobs), wall | {result['load_wall_s']} s |",
             ]
+            if result["bulk_mode"]:
+                md += [
+                    f"| drop indexes/constraints, wall | {result['drop_s']} s |",
+                    f"| re-create indexes/constraints, wall | {result['index_build_s']} s |",
+                ]
+            md += [
+                f"| ANALYZE, wall | {result['analyze_s']} s |",
+                f"| simulation, summed over jobs | {result['simulate_s']} s wall, {result['simulate_cpu_s']} s CPU |",
+                f"| writing (COPY), summed over jobs | {result['write_s']} s wall, {result['write_client_cpu_s']} s client CPU |",
+                f"| loading PostgreSQL backends | {result['server_cpu_s']} s CPU |",
+            ]
+        if "size_bytes" in result:
+            for table, total in result["size_bytes"].items():
+                tb = result["table_bytes"][table]
+                md.append(
+                    f"| {table} size | {total / 1048576:,.1f} MiB (table+toast {tb['table_toast'] / 1048576:,.1f}, "
+                    f"indexes {tb['indexes'] / 1048576:,.1f}), {result['table_rows'][table]:,} rows |"
+                )
+            md.append(f"| database size (pg_database_size) | {result['database_bytes'] / 1048576:,.1f} MiB |")
+        if result.get("ddl_s"):
+            md += ["", "Re-created (wall s each; two at a time):", ""]
+            md += [f"- {secs} s `{ddl}`" for ddl, secs in sorted(result["ddl_s"].items(), key=lambda kv: -kv[1])]
         md += [
             "",
             "Statuses: "
