@@ -936,6 +936,20 @@ def _proc_cpu_s(pid: int) -> float | None:
 _CTX: dict = {}  # set before forking: the world and settings shared by the jobs
 
 
+def monitoring_cells():
+    from lapor.monev.rollups import Accumulator
+
+    return Accumulator()
+
+
+def _rollup_event(e):
+    """A simulated event as the rollups' fold reads it (ids of the acting position and agency)."""
+    from lapor.monev.rollups import _Event
+
+    pos, agency = e.actor_position, e.actor_agency
+    return _Event(e.action, e.data, e.created_at, pos.pk if pos is not None else None, agency.pk if agency is not None else None)
+
+
 def run_chunk(args) -> dict:
     """Simulate and write `count` reports in batches; returns counts and timings."""
     count, seed = args
@@ -951,22 +965,31 @@ def run_chunk(args) -> dict:
     rng = random.Random(seed)
     sim = Simulator(world, rng, now, corpus)
     n_reports = n_events = 0
-    t_sim = t_write = cpu_sim = cpu_write = 0.0
+    t_sim = t_write = cpu_sim = cpu_write = cpu_rollups = 0.0
     statuses: dict[str, int] = {}
     done = 0
+    totals = monitoring_cells() if _CTX.get("rollups") else None
     while done < count:
         size = min(batch, count - done)
         c0 = time.process_time()
         t0 = time.perf_counter()
-        reports, events = [], []
+        reports, events, lives = [], [], []
         for _ in range(size):
             r, evs = sim.live()
             reports.append(r)
             events.extend(evs)
+            lives.append((r, evs))
             statuses[r.status] = statuses.get(r.status, 0) + 1
         t1 = time.perf_counter()
         c1 = time.process_time()
         for attempt in range(3):
+            cells = None
+            if totals is not None:  # each report's monitoring facts, and its rollup cells
+                r0 = time.process_time()
+                cells = monitoring_cells()
+                for r, evs in lives:
+                    r.monitoring_facts = cells.add(r, [_rollup_event(e) for e in evs])
+                cpu_rollups += time.process_time() - r0
             try:
                 (write_batch_pg if is_pg else write_batch_orm)(reports, events)
                 break
@@ -977,6 +1000,8 @@ def run_chunk(args) -> dict:
                     raise
                 for r in reports:
                     r.tracking_number = new_tracking_number()
+        if cells is not None:
+            totals.merge(cells.plain())
         t_write += time.perf_counter() - t1
         t_sim += t1 - t0
         cpu_sim += c1 - c0
@@ -998,7 +1023,9 @@ def run_chunk(args) -> dict:
         "simulate_s": t_sim,
         "write_s": t_write,
         "simulate_cpu_s": cpu_sim,
-        "write_client_cpu_s": cpu_write,
+        "write_client_cpu_s": cpu_write - cpu_rollups,
+        "rollups_cpu_s": cpu_rollups,
+        "rollups": totals.plain() if totals is not None else None,
         "server_cpu_s": server_cpu,
         "statuses": statuses,
         "actions": sim.counts,
@@ -1054,6 +1081,9 @@ def drop_secondary(cursor) -> list[tuple[str, str, str]]:
     return ddl
 
 
+_RENUMBERED: list[int] = []
+
+
 def _dedupe_tracking_numbers(cursor) -> int:
     """Jobs draw tracking numbers independently (50 random bits each, as the app does); without
     the unique index during the load two may collide (p ~ n^2 / 2^51). Give the later one a new
@@ -1066,6 +1096,7 @@ def _dedupe_tracking_numbers(cursor) -> int:
         "GROUP BY tracking_number HAVING count(*) > 1)) d WHERE k > 1"
     )
     ids = [row[0] for row in cursor.fetchall()]
+    _RENUMBERED.extend(ids)  # their monitoring facts carry the old number's shard: refreshed later
     for pk in ids:
         while True:
             number = new_tracking_number()
@@ -1144,8 +1175,11 @@ def generate(
     bulk: bool | None = None,
     now: datetime | None = None,
     index_workers: int = 2,
+    rollups: bool = True,
 ) -> dict:
-    """Load n reports into an already migrated database (Django must be set up for it)."""
+    """Load n reports into an already migrated database (Django must be set up for it), with
+    their monitoring facts and rollup cells unless `rollups` is false (then run
+    `manage.py monev_verify --rebuild` before reading the dashboards)."""
     from django.db import connection
 
     from lapor.agencies import sla
@@ -1202,7 +1236,7 @@ def generate(
     from django.db import connections
 
     connections.close_all()
-    _CTX.update(world=world, batch=batch, now=now, corpus=corpus, is_pg=is_pg)
+    _CTX.update(world=world, batch=batch, now=now, corpus=corpus, is_pg=is_pg, rollups=rollups)
     shares = [n // jobs + (1 if i < n % jobs else 0) for i in range(jobs)]
     load_started = time.perf_counter()
     if n == 0:
@@ -1225,10 +1259,27 @@ def generate(
             restore_secondary(c, workers=index_workers, timings=statements)
         timings["index_build_s"] = round(time.perf_counter() - t0, 2)
         timings["tracking_numbers_renumbered"] = statements.pop("deduplicated tracking numbers", 0)
+    if rollups and n:
+        # The loaded reports' monitoring rollups (lapor/monev/rollups.py): the jobs' sums, added
+        # to what the tables hold; reports renumbered above move their cells.
+        from lapor.monev import rollups as monev_rollups
+
+        t0 = time.perf_counter()
+        total = monev_rollups.Accumulator()
+        for p in parts:
+            total.merge(p.pop("rollups"))
+        total.write()
+        if _RENUMBERED:
+            monev_rollups.refresh_reports(_RENUMBERED)
+        timings["rollups_write_s"] = round(time.perf_counter() - t0, 2)
+        timings["rollup_cells"] = len(total.cells) + len(total.days)
+    else:
+        for p in parts:
+            p.pop("rollups", None)
     if is_pg and n:
         t0 = time.perf_counter()
         with connection.cursor() as c:
-            for table in LOAD_TABLES:
+            for table in (*LOAD_TABLES, "monev_rollup", "monev_rollupdays"):
                 c.execute(f"ANALYZE {table}")
         timings["analyze_s"] = round(time.perf_counter() - t0, 2)
     wall = time.perf_counter() - started
@@ -1248,6 +1299,7 @@ def generate(
         "write_s": round(sum(p["write_s"] for p in parts), 2),
         "simulate_cpu_s": round(sum(p["simulate_cpu_s"] for p in parts), 2),
         "write_client_cpu_s": round(sum(p["write_client_cpu_s"] for p in parts), 2),
+        "rollups_cpu_s": round(sum(p["rollups_cpu_s"] for p in parts), 2),
         "server_cpu_s": round(sum(p["server_cpu_s"] or 0 for p in parts), 2) if is_pg else None,
         "statuses": {},
         "actions": {},
@@ -1263,7 +1315,7 @@ def generate(
     if is_pg and n:
         with connection.cursor() as c:
             result["size_bytes"], result["table_bytes"], result["table_rows"] = {}, {}, {}
-            for table in LOAD_TABLES:
+            for table in (*LOAD_TABLES, "monev_rollup", "monev_rollupdays"):
                 c.execute(
                     f"SELECT pg_total_relation_size('{table}'), pg_table_size('{table}'), pg_indexes_size('{table}'), "
                     f"(SELECT count(*) FROM {table})"
@@ -1363,6 +1415,9 @@ def main() -> None:
     p.add_argument("--index-workers", type=int, default=2, help="connections re-creating indexes at once (--bulk)")
     p.add_argument("--now", help="the simulation's 'now' (ISO 8601, UTC); default: the current time")
     p.add_argument("--no-save", action="store_true", help="do not write bench/results/")
+    p.add_argument(
+        "--no-rollups", action="store_true", help="skip the monitoring facts and rollups (monev_verify --rebuild adds them later)"
+    )
     args = p.parse_args()
 
     url = args.database_url or None
@@ -1396,6 +1451,7 @@ def main() -> None:
         bulk=args.bulk,
         now=datetime.fromisoformat(args.now).replace(tzinfo=UTC) if args.now else None,
         index_workers=args.index_workers,
+        rollups=not args.no_rollups,
     )
     print(f"reference: {result['reference']}")
     print(
@@ -1419,6 +1475,7 @@ def main() -> None:
         print(
             f"  wall split: load (simulate + COPY, {result['jobs']} jobs) {result['load_wall_s']} s"
             + (f", drop indexes {result['drop_s']} s, re-create indexes/constraints {result['index_build_s']} s" if result["bulk_mode"] else "")
+            + (f", monitoring rollups: facts and cells {result['rollups_cpu_s']} CPU-s in the jobs, {result.get('rollup_cells', 0):,} cells written in {result.get('rollups_write_s', 0)} s" if result.get("rollup_cells") else ", no monitoring rollups (--no-rollups)")
             + f", ANALYZE {result['analyze_s']} s"
         )
         for ddl, secs in sorted(result["ddl_s"].items(), key=lambda kv: -kv[1] if isinstance(kv[1], float) else 0)[:30]:
@@ -1473,6 +1530,8 @@ def main() -> None:
                     f"| re-create indexes/constraints, wall | {result['index_build_s']} s |",
                 ]
             md += [
+                f"| monitoring facts and rollup cells, summed over jobs | {result['rollups_cpu_s']} s CPU |",
+                f"| rollup cells written ({result.get('rollup_cells', 0):,}), wall | {result.get('rollups_write_s', 0)} s |",
                 f"| ANALYZE, wall | {result['analyze_s']} s |",
                 f"| simulation, summed over jobs | {result['simulate_s']} s wall, {result['simulate_cpu_s']} s CPU |",
                 f"| writing (COPY), summed over jobs | {result['write_s']} s wall, {result['write_client_cpu_s']} s client CPU |",

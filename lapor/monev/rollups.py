@@ -320,6 +320,27 @@ def _upsert_cells(cells: dict[tuple, dict[str, int]]) -> None:
         cursor.execute(sql, params)
 
 
+_DAYS_CONFLICT = "(basis, grain, agency_id, day, unit_id, priority, ombudsman, metric, days)"
+
+
+def _copy_upsert(model, columns: tuple, conflict: str, rows, updates: str) -> None:
+    """PostgreSQL: rows COPYed into a temporary table and added with one INSERT ... SELECT."""
+    table = model._meta.db_table
+    types = {"basis": "char(1)", "grain": "char(1)", "metric": "char(1)", "day": "date", "priority": "boolean",
+             "ombudsman": "boolean"}
+    definitions = ", ".join(f"{c} {types.get(c, 'integer')}" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE load_{table} ({definitions}) ON COMMIT DROP")
+        with cursor.cursor.copy(f"COPY load_{table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM load_{table} "
+            f"ON CONFLICT {conflict} DO UPDATE SET {updates.format(t=table)}"
+        )
+        cursor.execute(f"DROP TABLE load_{table}")  # the caller's transaction may go on
+
+
 def _upsert_days(days: dict[tuple, int]) -> None:
     if not days:
         return
@@ -331,8 +352,7 @@ def _upsert_days(days: dict[tuple, int]) -> None:
         params.extend((*_sql_key(key[: len(KEY_COLUMNS)]), *key[len(KEY_COLUMNS) :], n))
     sql = (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * len(days))} "
-        f"ON CONFLICT (basis, grain, agency_id, day, unit_id, priority, ombudsman, metric, days) "
-        f"DO UPDATE SET n = {table}.n + excluded.n"
+        f"ON CONFLICT {_DAYS_CONFLICT} DO UPDATE SET n = {table}.n + excluded.n"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -462,9 +482,19 @@ class Accumulator:
 
     def write(self, batch: int = 500) -> None:
         """Add the sums to the stored rollups (UPSERT increments, so rows already there keep
-        theirs)."""
+        theirs). PostgreSQL: COPY into a temporary table, then one INSERT ... SELECT ... ON
+        CONFLICT per table (a million cells in seconds rather than minutes)."""
         cells = [(k, {n: v for n, v in c.items() if v}) for k, c in self.cells.items()]
         cells = [(k, c) for k, c in cells if c]
+        if connection.vendor == "postgresql":
+            with transaction.atomic():
+                _copy_upsert(Rollup, (*KEY_COLUMNS, *COUNTERS), _CONFLICT,
+                             ((*_sql_key(k), *(c.get(n, 0) for n in COUNTERS)) for k, c in cells),
+                             ", ".join(f"{c} = {{t}}.{c} + excluded.{c}" for c in COUNTERS))
+                _copy_upsert(RollupDays, (*KEY_COLUMNS, "metric", "days", "n"), _DAYS_CONFLICT,
+                             ((*_sql_key(k[: len(KEY_COLUMNS)]), *k[len(KEY_COLUMNS):], n) for k, n in self.days.items() if n),
+                             "n = {t}.n + excluded.n")
+            return
         for start in range(0, len(cells), batch):
             _upsert_cells(dict(cells[start : start + batch]))
         days = [(k, n) for k, n in self.days.items() if n]
