@@ -131,7 +131,9 @@ class ReportEvent(models.Model):
 
     Append-only: the reporter's timeline and the auditors' trail are the same rows."""
 
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
+    # No index of its own: the unique (report, seq) index serves every look-up by report (one
+    # index less on the largest table: ~140 MB per million reports, bench/README.md).
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events", db_index=False)
     seq = models.PositiveIntegerField()  # 1, 2, 3 ... per report; unique, so a duplicate write fails
     action = models.CharField(max_length=24, choices=Action.choices)
     from_status = models.CharField(max_length=16, blank=True)  # empty for the submission
