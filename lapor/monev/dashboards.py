@@ -299,13 +299,14 @@ def workload_tables(agency: Agency, viewer_link) -> tuple[Table, Table]:
     buckets = [Column(_("%(range)s working days") % {"range": label}) for label in workload.BUCKET_LABELS]
     by_unit = Table("beban-unit", _("Open reports per unit, by age in working days"),
                     [Column(_("Unit"), TEXT), *buckets, Column(_("Total")), Column(_("Overdue"))])
-    for w in workload.workload_by_unit(agency):
+    ages = workload.open_ages(agency)
+    for w in workload.workload_by_unit(agency, ages):
         label = w.label if w.code else _("%(agency)s (not yet forwarded)") % {"agency": w.label}
         by_unit.rows.append(Row([label, *w.buckets, w.total, w.overdue], viewer_link(agency.code, w.code)))
     by_position = Table("beban-pejabat", _("Open reports waiting for each liaison-officer position, by age in working days"),
                         [Column(_("Position"), TEXT), Column(_("Unit"), TEXT), Column(_("Held"), TEXT), *buckets,
                          Column(_("Total")), Column(_("Overdue"))])
-    for w in workload.workload_by_position(agency):
+    for w in workload.workload_by_position(agency, ages):
         held = _("vacant") if w.vacant else _("held")
         cells = [w.label, w.unit_label, held, *w.buckets, w.total, w.overdue]
         by_position.rows.append(Row(cells, viewer_link(agency.code, w.code)))

@@ -155,7 +155,7 @@ class RollupKey(models.Model):
     officials' actions), O = overdue now (day fixed). `grain`: D = the day, M = the calendar month
     starting on `day`. Agency and unit are plain integers (0 = none) so the key has no NULL."""
 
-    BASES = ("N", "A", "E", "O")
+    BASES = ("N", "A", "G", "E", "O")  # G: an agency's cohort summed over its units (unit 0)
     basis = models.CharField(max_length=1)
     grain = models.CharField(max_length=1)
     day = models.DateField()
@@ -204,6 +204,8 @@ class Rollup(RollupKey):
                 fields=["basis", "grain", "agency_id", "day", "unit_id", "priority", "ombudsman"], name="monev_rollup_key"
             )
         ]
+        # national rows (sharded) and activity are read by day across agencies
+        indexes = [models.Index(fields=["basis", "grain", "day"], name="monev_rollup_day")]
 
 
 class RollupDays(RollupKey):

@@ -49,7 +49,7 @@ from .models import Rollup, RollupDays
 from .scopes import WIB, Period, Scope, handler_agencies
 
 COUNTERS = Rollup.COUNTERS
-NATIONAL, AGENCY, EVENT, OVERDUE = "N", "A", "E", "O"  # Rollup.basis
+NATIONAL, AGENCY, AGENCY_TOTAL, EVENT, OVERDUE = "N", "A", "G", "E", "O"  # Rollup.basis
 DAY, MONTH = "D", "M"  # Rollup.grain
 FOLLOW_UP, COMPLETION = "F", "C"  # RollupDays.metric
 # Every submission of a day adds to that day's national row: spread over this many rows (by
@@ -221,7 +221,7 @@ def contribution(facts: dict) -> tuple[dict, dict]:
         for name, n in counts.items():
             cell[name] = cell.get(name, 0) + n
 
-    def cohort(basis, key, follow_key, completion_key):
+    def cohort(basis, key, days_key, follow_key, completion_key, also=None):
         status = st["s"]
         counts = {"received": 1}
         if status == Status.CLOSED:
@@ -240,22 +240,27 @@ def contribution(facts: dict) -> tuple[dict, dict]:
                 counts["fu_on_time"] = int(bool(on_time))
             counts["reopened"] = int(st["ro"])
             if follow_key in st:
-                days[(*key, FOLLOW_UP, st[follow_key])] = 1
+                days[(*days_key, FOLLOW_UP, st[follow_key])] = 1
         if "rt" in ev:
             counts["rated"] = 1
             counts["appealed"] = int(st["ap"])
             counts[f"rating_{ev['rt']}"] = 1
         if completion_key in st:
-            days[(*key, COMPLETION, st[completion_key])] = 1
+            days[(*days_key, COMPLETION, st[completion_key])] = 1
         if basis == NATIONAL and "dd" in ev:
             counts["verified_decided"] = 1
             counts["verified_on_time"] = int(ev["dd"])
         add(key, **counts)
+        if also is not None:
+            add(also, **counts)
 
-    # National rows have no agency: the column carries the report's shard instead.
-    cohort(NATIONAL, (NATIONAL, st["sd"], st["sh"], 0, *flags), "fn", "cn")
+    # National rows have no agency: the column carries the report's shard instead (durations,
+    # written only at a follow-up or a closure, are not sharded).
+    cohort(NATIONAL, (NATIONAL, st["sd"], st["sh"], 0, *flags), (NATIONAL, st["sd"], 0, 0, *flags), "fn", "cn")
     if st["a"] and st["rd"]:
-        cohort(AGENCY, (AGENCY, st["rd"], st["a"], st["u"], *flags), "fa", "ca")
+        unit_key = (AGENCY, st["rd"], st["a"], st["u"], *flags)
+        # and the agency's total (unit 0): what agency, province and national tables read
+        cohort(AGENCY, unit_key, unit_key, "fa", "ca", also=(AGENCY_TOTAL, st["rd"], st["a"], 0, *flags))
     for day, agency_id, on_time in ev.get("rc", ()):
         add((EVENT, day, agency_id, 0, *flags), verified_decided=1, verified_on_time=int(on_time))
     for day, agency_id in ev.get("nr", ()):
@@ -633,37 +638,8 @@ def rebuild(*, batch: int = 2000, progress=None) -> Recount:
         expected = recount(batch=batch, progress=progress, on_batch=save_facts)
         Rollup.objects.all().delete()
         RollupDays.objects.all().delete()
-        _bulk_insert_cells(expected.cells)
-        _bulk_insert_days(expected.days)
+        expected.totals.write()
     return expected
-
-
-def _bulk_insert_cells(cells: dict) -> None:
-    rows = []
-    for key, counts in cells.items():
-        counts = {n: v for n, v in counts.items() if v}
-        if not counts:
-            continue
-        basis, grain, day, agency_id, unit_id, priority, ombudsman = key
-        rows.append(
-            Rollup(
-                basis=basis, grain=grain, day=date.fromisoformat(day), agency_id=agency_id, unit_id=unit_id,
-                priority=priority, ombudsman=ombudsman, **counts,
-            )
-        )
-    Rollup.objects.bulk_create(rows, batch_size=2000)
-
-
-def _bulk_insert_days(days: dict) -> None:
-    rows = [
-        RollupDays(
-            basis=basis, grain=grain, day=date.fromisoformat(day), agency_id=agency_id, unit_id=unit_id,
-            priority=priority, ombudsman=ombudsman, metric=metric, days=value, n=n,
-        )
-        for (basis, grain, day, agency_id, unit_id, priority, ombudsman, metric, value), n in days.items()
-        if n
-    ]
-    RollupDays.objects.bulk_create(rows, batch_size=2000)
 
 
 # --- reading: the indicators from the rollups -----------------------------------------------
@@ -789,11 +765,11 @@ class _Reader:
         self.period, self.only_q = period, only_q
         self.when = segments(period)
 
-    def cohort(self, basis: str, group: str | None, *, durations: bool, **where):
+    def cohort(self, basis: str, group: str | None, *, durations: bool, days_basis: str = "", **where):
         rows = Rollup.objects.filter(self.when, self.only_q, basis=basis, **where)
         if not durations:
             return _sums(rows, group), _histograms(RollupDays.objects.none(), group)
-        days = RollupDays.objects.filter(self.when, self.only_q, basis=basis, **where)
+        days = RollupDays.objects.filter(self.when, self.only_q, basis=days_basis or basis, **where)
         return _sums(rows, group), _histograms(days, group)
 
     def events(self, group: str | None, **where):
@@ -831,7 +807,7 @@ def _total_hist(groups: dict, members) -> dict:
 def _agency_figures(reader: _Reader, scopes: list[Scope], period: Period, durations: bool) -> list[ref.Indicators]:
     """Province, coordinator and agency scopes: their agencies' rows summed."""
     ids = sorted(set().union(*(s.agency_ids for s in scopes))) if scopes else []
-    cohort, hist = reader.cohort(AGENCY, "agency_id", durations=durations, agency_id__in=ids)
+    cohort, hist = reader.cohort(AGENCY_TOTAL, "agency_id", durations=durations, days_basis=AGENCY, agency_id__in=ids)
     events = reader.events("agency_id", agency_id__in=ids)
     overdue = reader.overdue("agency_id", agency_id__in=ids)
     members_all = set(handler_agencies().filter(pk__in=ids, is_active=True).values_list("pk", flat=True))
@@ -852,10 +828,17 @@ def _agency_figures(reader: _Reader, scopes: list[Scope], period: Period, durati
     return out
 
 
+def _tops(unit_ids) -> list[int]:
+    """The agencies of these units: rows are keyed by agency first, so a unit's rows are read
+    through its agency's part of the index."""
+    return sorted({lookups.top_of(pk) for pk in unit_ids})
+
+
 def _unit_figures(reader: _Reader, scopes: list[Scope], period: Period, durations: bool) -> list[ref.Indicators]:
     ids = sorted(set().union(*(s.agency_ids for s in scopes))) if scopes else []
-    cohort, hist = reader.cohort(AGENCY, "unit_id", durations=durations, unit_id__in=ids)
-    overdue = reader.overdue("unit_id", unit_id__in=ids)
+    tops = _tops(ids)
+    cohort, hist = reader.cohort(AGENCY, "unit_id", durations=durations, agency_id__in=tops, unit_id__in=ids)
+    overdue = reader.overdue("unit_id", agency_id__in=tops, unit_id__in=ids)
     out = []
     for scope in scopes:
         figures = ref.Indicators(scope, period)
@@ -911,11 +894,12 @@ def compute_children(parent: Scope, period: Period, *, by: str = "") -> list[ref
 def trend(scope: Scope, period: Period) -> dict[str, tuple[int, int | None]]:
     """Received and follow-up rate per calendar month of the period ("YYYY-MM" -> (received,
     rate)), each month cut to the period: one grouped query instead of one scope per month."""
-    where = Q(basis=NATIONAL) if scope.is_national else Q(basis=AGENCY)
-    if scope.is_unit:
-        where &= Q(unit_id__in=sorted(scope.agency_ids))
-    elif not scope.is_national:
-        where &= Q(agency_id__in=sorted(scope.agency_ids))
+    if scope.is_national:
+        where = Q(basis=NATIONAL)
+    elif scope.is_unit:
+        where = Q(basis=AGENCY, agency_id__in=_tops(scope.agency_ids), unit_id__in=sorted(scope.agency_ids))
+    else:
+        where = Q(basis=AGENCY_TOTAL, agency_id__in=sorted(scope.agency_ids))
     rows = (
         Rollup.objects.filter(segments(period), _flags(scope), where)
         .values("day")

@@ -8,13 +8,14 @@ the unit handling it, else of the agency — as deadlines and `indicators.workin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 
 from lapor.accounts.models import Position, Role
 from lapor.agencies.models import Agency
 from lapor.agencies.selectors import agency_and_units
-from lapor.core import clock
+from lapor.core import clock, workdays
 from lapor.reports.models import Report
 from lapor.reports.states import ACTIVE, Status
 
@@ -75,21 +76,48 @@ def _direct_unit(agency: Agency) -> dict[int, int]:
     return out
 
 
-def workload_by_unit(agency: Agency) -> list[WorkloadRow]:
+@dataclass(frozen=True)
+class _Open:
+    unit_id: int | None
+    status: str
+    is_overdue: bool
+    days: int  # age in working days
+
+
+def open_ages(agency: Agency) -> list[_Open]:
+    """The agency's open reports with their age, read as plain values (an agency may hold tens
+    of thousands: no model instances, and one working-day count per start date and zone)."""
+    now = clock.now()
+    memo: dict[tuple, int] = {}
+    out = []
+    rows = open_reports(agency).values_list(
+        "unit_id", "status", "is_overdue", "received_at", "submitted_at", "agency__timezone", "unit__timezone"
+    )
+    for unit_id, status, is_overdue, received, submitted, agency_tz, unit_tz in rows.iterator(chunk_size=5000):
+        # As age(): from reception (else submission), in the zone of the unit, else the agency.
+        tz = (unit_tz if unit_id else agency_tz) or workdays.DEFAULT_TZ
+        start = received or submitted
+        key = (start.astimezone(ZoneInfo(tz)).date(), tz)
+        if key not in memo:
+            memo[key] = working_days(start, now, tz)
+        out.append(_Open(unit_id, status, is_overdue, memo[key]))
+    return out
+
+
+def workload_by_unit(agency: Agency, ages: list[_Open] | None = None) -> list[WorkloadRow]:
     """One row for the reports not yet forwarded (at the agency itself), then one per direct unit
     (a nested unit's reports count in the unit above it), each bucketed by age."""
     units = list(agency.units.order_by("name", "code"))
     own = WorkloadRow(str(agency))
     rows = {unit.pk: WorkloadRow(str(unit), code=unit.code) for unit in units}
     under = _direct_unit(agency)
-    now = clock.now()
-    for report in open_reports(agency).only(*AGE_FIELDS):
+    for report in open_ages(agency) if ages is None else ages:
         row = rows.get(under.get(report.unit_id)) if report.unit_id else own
-        (row or own).add(report, age(report, now))
+        (row or own).add(report, report.days)
     return [own] + [rows[unit.pk] for unit in units]
 
 
-def workload_by_position(agency: Agency) -> list[WorkloadRow]:
+def workload_by_position(agency: Agency, ages: list[_Open] | None = None) -> list[WorkloadRow]:
     """One row per active liaison-officer position of the agency's units: the reports waiting for
     it (forwarded to its unit, not yet followed up — its queue), bucketed by age. Two positions at
     one unit share its queue, so each shows it."""
@@ -99,17 +127,16 @@ def workload_by_position(agency: Agency) -> list[WorkloadRow]:
         .select_related("agency")
         .order_by("agency__name", "title", "pk")
     )
-    now = clock.now()
-    by_unit: dict[int, list[tuple[Report, int]]] = {}
-    waiting = open_reports(agency).filter(status__in=WAITING_FOR_LIAISON, unit_id__in=tree)
-    for report in waiting.only(*AGE_FIELDS):
-        by_unit.setdefault(report.unit_id, []).append((report, age(report, now)))
+    by_unit: dict[int, list[_Open]] = {}
+    for report in open_ages(agency) if ages is None else ages:
+        if report.status in WAITING_FOR_LIAISON and report.unit_id in tree:
+            by_unit.setdefault(report.unit_id, []).append(report)
     rows = []
     for position in positions:
         row = WorkloadRow(position.title, code=position.agency.code, unit_label=str(position.agency),
                           vacant=position.holder_id is None)
-        for report, days in by_unit.get(position.agency_id, ()):
-            row.add(report, days)
+        for report in by_unit.get(position.agency_id, ()):
+            row.add(report, report.days)
         rows.append(row)
     return rows
 
