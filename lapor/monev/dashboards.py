@@ -10,11 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
+from urllib.parse import quote
 
 from django.core.cache import cache
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from lapor.accounts.models import Role
@@ -49,7 +52,16 @@ def dashboard_url(kind: str, code: str = "") -> str:
     names = {NATIONAL: "monev:national", KSP: "monev:ksp", OMBUDSMAN: "monev:ombudsman"}
     if kind in names:
         return reverse(names[kind])
-    return reverse(f"monev:{kind}", kwargs={"code": code})
+    # One reverse() per kind, not per table row (the national tables link hundreds of rows).
+    return _url_pattern(kind, get_script_prefix(), get_language()).replace(_CODE, quote(code, safe=""))
+
+
+_CODE = "__code__"
+
+
+@lru_cache(maxsize=64)
+def _url_pattern(kind: str, _prefix: str, _language: str | None) -> str:
+    return reverse(f"monev:{kind}", kwargs={"code": _CODE})
 
 
 def _agencies_of(actor, *roles) -> list[Agency]:

@@ -397,7 +397,9 @@ def child_scopes(parent: Scope, *, by: str = "") -> list[Scope]:
     if parent.is_national and by != Scope.AGENCY:
         return [scope.narrowed(parent.only) for scope in Scope.provinces()]
     if parent.kind in (Scope.NATIONAL, Scope.PROVINCE, Scope.COORDINATOR):
-        agencies = Agency.objects.filter(pk__in=parent.agency_ids).order_by("name", "code")
+        # the nation's agencies are every handling agency: no need to send their ids back
+        agencies = handler_agencies() if parent.is_national else Agency.objects.filter(pk__in=parent.agency_ids)
+        agencies = agencies.order_by("name", "code").only("pk", "code", "name", "short_name")
         return [Scope(Scope.AGENCY, a.code, str(a), frozenset({a.pk}), only=parent.only) for a in agencies]
     holder = Agency.objects.get(code=parent.code)
     return [Scope.unit(unit.code).narrowed(parent.only) for unit in holder.units.order_by("name", "code")]
