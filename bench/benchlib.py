@@ -583,3 +583,15 @@ def today_jakarta() -> date:
 
 def elapsed(t0: float) -> float:
     return time.perf_counter() - t0
+
+
+def stop_on_signal() -> None:
+    """SIGTERM and SIGINT end the script through SystemExit, so its `finally` blocks stop servers
+    and drop throw-away databases."""
+    import signal
+
+    def handler(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)

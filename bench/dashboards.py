@@ -565,16 +565,8 @@ def print_page(p: dict) -> None:
         print(f"      WARNING: other processes used {p['cpu']['others_pct_of_core']}% of a core meanwhile: figures are pessimistic")
 
 
-def _stop_on_signal() -> None:
-    def handler(signum, frame):
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, handler)
-    signal.signal(signal.SIGINT, handler)
-
-
 def main() -> None:
-    _stop_on_signal()
+    benchlib.stop_on_signal()
     sys.stdout.reconfigure(line_buffering=True)  # progress shows when the output goes to a file
     p = argparse.ArgumentParser(description="Monitoring dashboards' server time and worker memory, figure cache bypassed.")
     p.add_argument("--database-url", required=True, help="an already loaded database (bench/generate.py); it is kept")

@@ -944,10 +944,10 @@ def monitoring_cells():
 
 def _rollup_event(e):
     """A simulated event as the rollups' fold reads it (ids of the acting position and agency)."""
-    from lapor.monev.rollups import _Event
+    from lapor.monev.rollups import EventView
 
     pos, agency = e.actor_position, e.actor_agency
-    return _Event(e.action, e.data, e.created_at, pos.pk if pos is not None else None, agency.pk if agency is not None else None)
+    return EventView(e.action, e.data, e.created_at, pos.pk if pos is not None else None, agency.pk if agency is not None else None)
 
 
 def run_chunk(args) -> dict:

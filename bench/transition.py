@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import signal
 import statistics
 import sys
 import time
@@ -398,16 +397,8 @@ def markdown(data: dict) -> str:
     return "\n".join(lines)
 
 
-def _stop_on_signal() -> None:
-    def handler(signum, frame):
-        raise SystemExit(128 + signum)
-
-    signal.signal(signal.SIGTERM, handler)
-    signal.signal(signal.SIGINT, handler)
-
-
 def main() -> None:
-    _stop_on_signal()
+    benchlib.stop_on_signal()
     sys.stdout.reconfigure(line_buffering=True)  # progress shows when the output goes to a file
     p = argparse.ArgumentParser(description="Cost of the monitoring rollups per lifecycle transition (OFF vs ON), in-process.")
     p.add_argument("--reports", type=int, default=200, help="reports (each with 6 timed calls) per run")

@@ -384,13 +384,15 @@ def _upsert(cells: dict, days: dict) -> None:
     _upsert_days(days)
 
 
-def activity_cells(event) -> dict[tuple, dict[str, int]]:
-    """[activity]: an official (an event with a position) of the agency or its units acted."""
+def add_activity(cells: dict[tuple, dict[str, int]], event) -> None:
+    """[activity]: an official (an event with a position) of the agency or its units acted —
+    one more `acted` in the cells of that day and month of the position's top agency."""
     if not event.actor_position_id or not event.actor_agency_id:
-        return {}
-    top = lookups.top_of(event.actor_agency_id)
-    key = (EVENT, wib_day(event.created_at), top, 0, False, False)
-    return {grain_key: {"acted": 1} for grain_key in _grains(key)}
+        return
+    key = (EVENT, wib_day(event.created_at), lookups.top_of(event.actor_agency_id), 0, False, False)
+    for grain_key in _grains(key):
+        cell = cells.setdefault(grain_key, {})
+        cell["acted"] = cell.get("acted", 0) + 1
 
 
 def record(report, event) -> None:
@@ -402,9 +404,7 @@ def record(report, event) -> None:
     new = derive(report, fold(old.get("ev", {}), event))
     report.monitoring_facts = new
     cells, days = delta(old, new)
-    for key, counts in activity_cells(event).items():
-        cell = cells.setdefault(key, {})
-        cell["acted"] = cell.get("acted", 0) + counts["acted"]
+    add_activity(cells, event)
     _upsert(cells, days)
 
 
@@ -452,7 +452,10 @@ REPORT_FIELDS = (
 )
 
 
-class _Event:
+class EventView:
+    """What the fold and the activity count read of an event, without a model instance (the
+    recount; bulk loads such as bench/generate.py)."""
+
     __slots__ = ("action", "data", "created_at", "actor_position_id", "actor_agency_id")
 
     def __init__(self, action, data, created_at, actor_position_id, actor_agency_id):
@@ -473,13 +476,12 @@ class Accumulator:
         """Add one report with its events (in seq order); returns its facts."""
         facts = replay_facts(report, events)
         cells, days = delta({}, facts)
+        for event in events:
+            add_activity(cells, event)
         for key, counts in cells.items():
             target = self.cells[key]
             for name, n in counts.items():
                 target[name] += n
-        for event in events:
-            for key, counts in activity_cells(event).items():
-                self.cells[key]["acted"] += counts["acted"]
         for key, n in days.items():
             self.days[key] += n
         self.reports += 1
@@ -567,7 +569,7 @@ def recount(*, batch: int = 2000, progress=None, on_batch=None) -> Recount:
             .values_list("report_id", "action", "data", "created_at", "actor_position_id", "actor_agency_id")
         )
         for report_id, *fields in rows.iterator(chunk_size=10000):
-            events_of[report_id].append(_Event(*fields))
+            events_of[report_id].append(EventView(*fields))
         changed = []
         for report in reports:
             facts = out.totals.add(report, events_of.get(report.pk, []))
