@@ -50,6 +50,8 @@ import benchlib
 
 benchlib.use_venv()
 
+import earlier_years as copies  # noqa: E402  (after the venv is on the path)
+
 # --- the world the simulation runs in (loaded once, before any fork) -----------------------------
 
 OFFICIAL_KINDS_EXCLUDED = {"unit", "national_desk", "ombudsman", "ksp", "coordinating_ministry"}
@@ -706,12 +708,16 @@ def _report_line_function(fields):
     field's type (None -> \\N; values of an unexpected type go through the generic formatter)."""
     from django.db import models
 
+    from lapor.monev.facts import FactsField
+
     fmt = _FMT
     parts = []
     for f in fields:
         a = f.attname
         get = f"d[{a!r}]"
-        if isinstance(f, models.ForeignKey) or isinstance(f, (models.IntegerField, models.AutoField)):
+        if isinstance(f, FactsField):
+            conv = f"_copy_text(pack(v{len(parts)}))"
+        elif isinstance(f, models.ForeignKey) or isinstance(f, (models.IntegerField, models.AutoField)):
             conv = f"str(v{len(parts)})"
         elif isinstance(f, (models.CharField, models.TextField)):
             conv = f"_copy_text(v{len(parts)})"
@@ -723,7 +729,7 @@ def _report_line_function(fields):
         lines.append(f"    v{i} = {get}")
     body = ", ".join(f'("\\\\N" if v{i} is None else {conv})' for i, (_, conv) in enumerate(parts))
     lines.append(f'    return "\\t".join(({body},))')
-    scope = {"fmt": fmt, "_copy_text": _copy_text, "str": str}
+    scope = {"fmt": fmt, "_copy_text": _copy_text, "str": str, "pack": FactsField().get_prep_value}
     exec("\n".join(lines), scope)
     return scope["report_line"]
 
@@ -942,6 +948,10 @@ def monitoring_cells():
     return Accumulator()
 
 
+def _copied(r) -> bool:
+    return copies.copied(r)
+
+
 def _rollup_event(e):
     """A simulated event as the rollups' fold reads it (ids of the acting position and agency)."""
     from lapor.monev.rollups import EventView
@@ -969,6 +979,8 @@ def run_chunk(args) -> dict:
     statuses: dict[str, int] = {}
     done = 0
     totals = monitoring_cells() if _CTX.get("rollups") else None
+    # the cells of the reports that bench/generate.py copies into earlier years (--earlier-years)
+    copied = monitoring_cells() if _CTX.get("rollups") and _CTX.get("earlier_years") else None
     while done < count:
         size = min(batch, count - done)
         c0 = time.process_time()
@@ -987,8 +999,10 @@ def run_chunk(args) -> dict:
             if totals is not None:  # each report's monitoring facts, and its rollup cells
                 r0 = time.process_time()
                 cells = monitoring_cells()
+                copied_cells = monitoring_cells()
                 for r, evs in lives:
-                    r.monitoring_facts = cells.add(r, [_rollup_event(e) for e in evs])
+                    also = copied_cells if copied is not None and _copied(r) else None
+                    r.monitoring_facts = cells.add(r, [_rollup_event(e) for e in evs], also=also)
                 cpu_rollups += time.process_time() - r0
             try:
                 (write_batch_pg if is_pg else write_batch_orm)(reports, events)
@@ -1002,6 +1016,8 @@ def run_chunk(args) -> dict:
                     r.tracking_number = new_tracking_number()
         if cells is not None:
             totals.merge(cells.plain())
+            if copied is not None:
+                copied.merge(copied_cells.plain())
         t_write += time.perf_counter() - t1
         t_sim += t1 - t0
         cpu_sim += c1 - c0
@@ -1026,6 +1042,7 @@ def run_chunk(args) -> dict:
         "write_client_cpu_s": cpu_write - cpu_rollups,
         "rollups_cpu_s": cpu_rollups,
         "rollups": totals.plain() if totals is not None else None,
+        "copied_rollups": copied.plain() if copied is not None else None,
         "server_cpu_s": server_cpu,
         "statuses": statuses,
         "actions": sim.counts,
@@ -1176,10 +1193,12 @@ def generate(
     now: datetime | None = None,
     index_workers: int = 2,
     rollups: bool = True,
+    earlier_years: int = 0,
 ) -> dict:
     """Load n reports into an already migrated database (Django must be set up for it), with
     their monitoring facts and rollup cells unless `rollups` is false (then run
-    `manage.py monev_verify --rebuild` before reading the dashboards)."""
+    `manage.py monev_verify --rebuild` before reading the dashboards). With `earlier_years`
+    (PostgreSQL), the finished ones are then copied into that many earlier years (earlier_years.py)."""
     from django.db import connection
 
     from lapor.agencies import sla
@@ -1227,7 +1246,7 @@ def generate(
             c.execute("SELECT count(*) FROM reports_report")
             existing = c.fetchone()[0]
         if bulk is None:  # rebuilding the indexes costs about as much as loading what is already there
-            bulk = n >= 50_000 and n >= existing
+            bulk = (n >= 50_000 and n >= existing) or bool(earlier_years)
         if bulk:
             t0 = time.perf_counter()
             with connection.cursor() as c:
@@ -1236,7 +1255,8 @@ def generate(
     from django.db import connections
 
     connections.close_all()
-    _CTX.update(world=world, batch=batch, now=now, corpus=corpus, is_pg=is_pg, rollups=rollups)
+    earlier_years = earlier_years if is_pg and n else 0
+    _CTX.update(world=world, batch=batch, now=now, corpus=corpus, is_pg=is_pg, rollups=rollups, earlier_years=earlier_years)
     shares = [n // jobs + (1 if i < n % jobs else 0) for i in range(jobs)]
     load_started = time.perf_counter()
     if n == 0:
@@ -1252,6 +1272,12 @@ def generate(
         with mp.get_context("fork").Pool(jobs) as pool:
             parts = pool.map(run_chunk, [(share, seed * 1000 + i) for i, share in enumerate(shares)])
     load_wall = time.perf_counter() - load_started
+    copied = None
+    if earlier_years:
+        t0 = time.perf_counter()
+        timings["holiday_overrides"] = copies.move_holidays(*copies.simulated_span(now), earlier_years)
+        copied = copies.copy_reports(earlier_years, workers=index_workers, seed=seed)
+        timings["earlier_years_s"] = round(time.perf_counter() - t0, 2)
     statements: dict = {}
     if dropped:
         t0 = time.perf_counter()
@@ -1269,6 +1295,11 @@ def generate(
         for p in parts:
             total.merge(p.pop("rollups"))
         total.write()
+        if copied is not None:
+            copied_total = monev_rollups.Accumulator()
+            for p in parts:
+                copied_total.merge(p.pop("copied_rollups"))
+            timings["earlier_years_cells"] = copies.copy_cells(copied_total, earlier_years)
         if _RENUMBERED:
             monev_rollups.refresh_reports(_RENUMBERED)
         timings["rollups_write_s"] = round(time.perf_counter() - t0, 2)
@@ -1276,6 +1307,7 @@ def generate(
     else:
         for p in parts:
             p.pop("rollups", None)
+            p.pop("copied_rollups", None)
     if is_pg and n:
         t0 = time.perf_counter()
         with connection.cursor() as c:
@@ -1283,9 +1315,13 @@ def generate(
                 c.execute(f"ANALYZE {table}")
         timings["analyze_s"] = round(time.perf_counter() - t0, 2)
     wall = time.perf_counter() - started
+    for p in parts:
+        p.pop("copied_rollups", None)
     result = {
-        "reports": sum(p["reports"] for p in parts),
-        "events": sum(p["events"] for p in parts),
+        "reports": sum(p["reports"] for p in parts) + (copied["reports"] if copied else 0),
+        "events": sum(p["events"] for p in parts) + (copied["events"] if copied else 0),
+        "simulated_reports": sum(p["reports"] for p in parts),
+        "earlier_years": copied,
         "wall_s": round(wall, 2),
         "jobs": jobs,
         "batch": batch,
@@ -1416,6 +1452,11 @@ def main() -> None:
     p.add_argument("--now", help="the simulation's 'now' (ISO 8601, UTC); default: the current time")
     p.add_argument("--no-save", action="store_true", help="do not write bench/results/")
     p.add_argument(
+        "--earlier-years", type=int, default=0,
+        help="PostgreSQL: then copy the finished reports into this many earlier years (earlier_years.py), "
+        "e.g. --reports 1000000 --earlier-years 10 for ten million",
+    )
+    p.add_argument(
         "--no-rollups", action="store_true", help="skip the monitoring facts and rollups (monev_verify --rebuild adds them later)"
     )
     args = p.parse_args()
@@ -1452,6 +1493,7 @@ def main() -> None:
         now=datetime.fromisoformat(args.now).replace(tzinfo=UTC) if args.now else None,
         index_workers=args.index_workers,
         rollups=not args.no_rollups,
+        earlier_years=args.earlier_years,
     )
     print(f"reference: {result['reference']}")
     print(
@@ -1478,6 +1520,14 @@ def main() -> None:
             + (f", monitoring rollups: facts and cells {result['rollups_cpu_s']} CPU-s in the jobs, {result.get('rollup_cells', 0):,} cells written in {result.get('rollups_write_s', 0)} s" if result.get("rollup_cells") else ", no monitoring rollups (--no-rollups)")
             + f", ANALYZE {result['analyze_s']} s"
         )
+        if result.get("earlier_years"):
+            e = result["earlier_years"]
+            print(
+                f"  earlier years: {result['simulated_reports']:,} reports simulated, {e['copied_per_year']:,} finished ones "
+                f"copied into each of {e['years']} earlier years ({e['reports']:,} reports, {e['events']:,} events) in "
+                f"{result['earlier_years_s']} s wall ({e['tracking_numbers_s']} s drawing tracking numbers), "
+                f"{result['holiday_overrides']} holiday overrides, {result.get('earlier_years_cells', 0):,} rollup rows"
+            )
         for ddl, secs in sorted(result["ddl_s"].items(), key=lambda kv: -kv[1] if isinstance(kv[1], float) else 0)[:30]:
             print(f"    {secs:>8} s  {ddl[:140]}")
     if "size_bytes" in result:
@@ -1528,6 +1578,17 @@ def main() -> None:
                 md += [
                     f"| drop indexes/constraints, wall | {result['drop_s']} s |",
                     f"| re-create indexes/constraints, wall | {result['index_build_s']} s |",
+                ]
+            if result.get("earlier_years"):
+                e = result["earlier_years"]
+                md += [
+                    f"| reports simulated (the last 365 days) | {result['simulated_reports']:,} |",
+                    f"| finished reports copied into each of {e['years']} earlier years (earlier_years.py) | "
+                    f"{e['copied_per_year']:,} ({e['reports']:,} reports, {e['events']:,} events in all) |",
+                    f"| copying, wall (2 connections; {e['tracking_numbers_s']} s drawing tracking numbers) | "
+                    f"{result['earlier_years_s']} s |",
+                    f"| copies' rollup rows (shifted day cells, monthly sums), in the rollup write | "
+                    f"{result.get('earlier_years_cells', 0):,} |",
                 ]
             md += [
                 f"| monitoring facts and rollup cells, summed over jobs | {result['rollups_cpu_s']} s CPU |",

@@ -2,6 +2,9 @@
 """What keeping the monitoring rollups costs each lifecycle transition, in-process.
 
     .venv/bin/python bench/transition.py [--reports 200] [--rounds 3] [--preload 20000]
+    .venv/bin/python bench/transition.py --database-url postgres://postgres@127.0.0.1:5432/lapor_bench_10m
+
+With --database-url, step 1 is skipped: the runs go into that already loaded database (kept).
 
 1. creates a fresh PostgreSQL database lapor_bench_tr_<time> (dropped at the end unless
    --keep-db), migrates it, loads reference data and --preload reports with bench/generate.py
@@ -411,6 +414,11 @@ def main() -> None:
     p.add_argument("--wait-quiet", type=float, default=60, help="before each run wait up to this many s for an idle machine (0: don't)")
     p.add_argument("--pg-url", default=os.environ.get("LAPOR_BENCH_PG_URL", benchlib.DEFAULT_PG_URL), help="server to create the database on")
     p.add_argument("--keep-db", action="store_true")
+    p.add_argument(
+        "--database-url",
+        help="run against this already loaded database (e.g. bench/generate.py's ten million) instead of a fresh "
+        "one; its reports stay, the runs' reports are added, nothing is dropped",
+    )
     p.add_argument("--no-save", action="store_true")
     args = p.parse_args()
     if not 1 <= args.reports <= 5000 or not 1 <= args.rounds <= 20 or args.preload > 1_000_000:
@@ -418,9 +426,10 @@ def main() -> None:
 
     machine = benchlib.machine_info(args.pg_url)
     print(f"machine: {benchlib.machine_line(machine)}")
-    url = create_database(args.pg_url)
+    url = args.database_url or create_database(args.pg_url)
     dbname = url.rsplit("/", 1)[1]
-    print(f"database {dbname}: migrating, reference data, {args.preload:,} reports (bench/generate.py) ...")
+    if not args.database_url:
+        print(f"database {dbname}: migrating, reference data, {args.preload:,} reports (bench/generate.py) ...")
     data: dict = {
         "benchmark": "transition",
         "when": benchlib.now_utc().isoformat(),
@@ -431,8 +440,11 @@ def main() -> None:
         "notes": [],
     }
     try:
-        data["prepare"] = intake.prepare_database(url, args.preload)
-        print(f"  ready in {data['prepare']['seconds']} s ({data['prepare']['reference']})")
+        if args.database_url:
+            data["prepare"] = {"existing_database": dbname}
+        else:
+            data["prepare"] = intake.prepare_database(url, args.preload)
+            print(f"  ready in {data['prepare']['seconds']} s ({data['prepare']['reference']})")
         material = intake.body_material(url)
         os.environ.setdefault("LAPOR_LOG_LEVEL", "WARNING")
         benchlib.setup_django(url)
@@ -496,7 +508,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        if not args.keep_db:
+        if not args.keep_db and not args.database_url:
             intake.drop_database(url)
         else:
             data["kept_database"] = url

@@ -32,7 +32,7 @@ import time
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
 from math import floor
 
@@ -132,6 +132,14 @@ def wib_day(moment: datetime) -> str:
     return moment.astimezone(WIB).date().isoformat()
 
 
+_EPOCH_UTC = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def epoch_us(moment: datetime) -> int:
+    """An exact instant as an integer (microseconds since 1970), as the facts keep it."""
+    return (moment - _EPOCH_UTC) // timedelta(microseconds=1)
+
+
 # --- the per-report fold ---------------------------------------------------------------------
 def fold(ev: dict, event) -> dict:
     """What the report's events say, one more event folded in (docs/indicators.md, "How it is
@@ -158,7 +166,7 @@ def fold(ev: dict, event) -> dict:
         ev["dd"] = bool(data.get("on_time"))
     # [followed up within 5 HK], [days to follow-up]
     if action == Action.FOLLOW_UP and "ff" not in ev:
-        ev["ff"] = [event.created_at.isoformat(), data["on_time"] if "on_time" in data else None]
+        ev["ff"] = [epoch_us(event.created_at), data["on_time"] if "on_time" in data else None]
     # [satisfaction]: the latest rating
     if action == Action.RATE:
         ev["rt"] = int(data["rating"])
@@ -173,7 +181,7 @@ def derive(report, ev: dict) -> dict:
     received = report.received_at
     holder = report.unit_id or report.agency_id
     tz = lookups.timezone(holder) if holder else ref.workdays.DEFAULT_TZ
-    first_follow_up = datetime.fromisoformat(ev["ff"][0]) if "ff" in ev else None
+    first_follow_up = _EPOCH_UTC + timedelta(microseconds=ev["ff"][0]) if "ff" in ev else None
     closed = report.closed_at if report.status == Status.CLOSED else None
     st = {
         "s": str(report.status),
@@ -472,20 +480,22 @@ class Accumulator:
         self.days: dict = defaultdict(int)
         self.reports = self.events = 0
 
-    def add(self, report, events) -> dict:
-        """Add one report with its events (in seq order); returns its facts."""
+    def add(self, report, events, *, also: "Accumulator | None" = None) -> dict:
+        """Add one report with its events (in seq order), to `also` as well if given (a bulk
+        load keeping a subset's sums apart); returns its facts."""
         facts = replay_facts(report, events)
         cells, days = delta({}, facts)
         for event in events:
             add_activity(cells, event)
-        for key, counts in cells.items():
-            target = self.cells[key]
-            for name, n in counts.items():
-                target[name] += n
-        for key, n in days.items():
-            self.days[key] += n
-        self.reports += 1
-        self.events += len(events)
+        for totals in (self, also) if also is not None else (self,):
+            for key, counts in cells.items():
+                target = totals.cells[key]
+                for name, n in counts.items():
+                    target[name] += n
+            for key, n in days.items():
+                totals.days[key] += n
+            totals.reports += 1
+            totals.events += len(events)
         return facts
 
     def merge(self, other: "Accumulator") -> None:

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lapor.monev.facts import FactsField
+
 from .states import Action, ActorRole, ArchiveReason, Channel, RejectReason, ReportType, Status
 
 
@@ -14,9 +16,11 @@ class Report(models.Model):
     Only `services` write to it, and only `services.report_act` changes `status`."""
 
     # Identity
-    tracking_number = models.CharField(_("tracking number"), max_length=10, unique=True)
+    # Unique through a constraint (Meta), not `unique=True`: on PostgreSQL that would add a second,
+    # pattern-matching index that exact lookups never use.
+    tracking_number = models.CharField(_("tracking number"), max_length=10)
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="reports", db_index=False
     )
     # Contact given by a reporter without an account (all optional).
     contact_name = models.CharField(_("name"), max_length=150, blank=True)
@@ -36,7 +40,8 @@ class Report(models.Model):
         "agencies.Category", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("category")
     )
     target_agency = models.ForeignKey(
-        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("target agency")
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("target agency"),
+        db_index=False,
     )
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     is_confidential = models.BooleanField(_("confidential"), default=False)
@@ -44,11 +49,16 @@ class Report(models.Model):
 
     # Where it stands
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    # No single-column indexes on agency, unit and reporter: the (agency, ...), (unit, status)
+    # and (reporter, submitted_at) indexes below lead with them (at ten million reports each
+    # redundant index costs about 70 MB).
     agency = models.ForeignKey(
-        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="reports", verbose_name=_("agency")
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="reports",
+        verbose_name=_("agency"), db_index=False,
     )
     unit = models.ForeignKey(
-        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="unit_reports", verbose_name=_("unit")
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="unit_reports",
+        verbose_name=_("unit"), db_index=False,
     )
     # When the current agency received the report: its disposition by the desk, or its submission
     # naming the agency. Cleared while the report is back at the desk; the cohort of an agency's
@@ -56,7 +66,7 @@ class Report(models.Model):
     received_at = models.DateTimeField(_("received by the agency"), null=True, blank=True)
     # The agency named by the last "not our authority".
     suggested_agency = models.ForeignKey(
-        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     # The stage whose clock runs, and when it runs out (null while paused or finished).
     stage = models.CharField(_("stage"), max_length=24, blank=True)
@@ -77,7 +87,9 @@ class Report(models.Model):
     rating_comment = models.TextField(_("comment"), blank=True)
     reject_reason = models.CharField(max_length=24, choices=RejectReason.choices, blank=True)
     archive_reason = models.CharField(max_length=24, choices=ArchiveReason.choices, blank=True)
-    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     # Milestones
     submitted_at = models.DateTimeField(_("submitted"))
@@ -92,8 +104,9 @@ class Report(models.Model):
     # Citizens who said "me too" (+1) on the public page; kept here so the feed needs no count.
     support_count = models.PositiveIntegerField(_("supporters"), default=0)
     # What this report contributes to the monitoring rollups (lapor/monev/rollups.py): kept on
-    # the row so that a transition moves its rollup cells without reading anything else.
-    monitoring_facts = models.JSONField(default=dict, blank=True, editable=False)
+    # the row so that a transition moves its rollup cells without reading anything else; a dict
+    # in Python, a compact array in the database (lapor/monev/facts.py).
+    monitoring_facts = FactsField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -112,8 +125,16 @@ class Report(models.Model):
             models.Index(
                 fields=["ombudsman_due_at"], name="report_ombudsman_due", condition=Q(ombudsman_offered_at__isnull=True)
             ),
+            # Most reports have none of these: index only the ones that do (deleting an agency or
+            # finding a report's duplicates reads them).
+            models.Index(fields=["target_agency"], name="report_target_agency", condition=Q(target_agency__isnull=False)),
+            models.Index(
+                fields=["suggested_agency"], name="report_suggested_agency", condition=Q(suggested_agency__isnull=False)
+            ),
+            models.Index(fields=["duplicate_of"], name="report_duplicate_of", condition=Q(duplicate_of__isnull=False)),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["tracking_number"], name="report_tracking_number"),
             models.CheckConstraint(condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5), name="report_rating_1_5"),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="report_status_known"),
         ]
