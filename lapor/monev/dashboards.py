@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from html import escape as escape_text
 from urllib.parse import quote
 
 from django.core.cache import cache
 from django.urls import get_script_prefix, reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -129,30 +129,41 @@ def _key(*parts) -> str:
     return "monev-dashboard:" + ":".join(str(p).replace(" ", "_") for p in parts)
 
 
-def figures(scope: Scope, period: Period) -> Indicators:
+def figures(scope: Scope, period: Period, shared: dict | None = None) -> Indicators:
+    """The scope's figures. `shared`: one dict for every figure of a page (`rollups.compute_many`:
+    the headline and the tables read the rows they have in common once)."""
     key = _key("one", scope.kind, scope.code, scope.only, period)
     found = cache.get(key)
     if found is None:
-        found = compute(scope, period)
+        found = compute(scope, period, shared=shared)
         cache.set(key, found, CACHE_SECONDS)
     return found
 
 
-def children(scope: Scope, period: Period, by: str = "") -> list[Indicators]:
-    """A table's rows. The national page shows provinces and agencies: both are read in one go
-    (the provinces are sums of the agencies' rows). Durations are not shown in these tables and
-    are not read for them."""
+def children(scope: Scope, period: Period, by: str = "", shared: dict | None = None) -> list[Indicators]:
+    """A table's rows (the national pages' two: `national_children`). Durations are not shown in
+    these tables and are not read for them."""
     key = _key("children", scope.kind, scope.code, scope.only, by, period)
     found = cache.get(key)
     if found is None:
-        if scope.is_national:
-            provinces, agencies = child_scopes(scope), child_scopes(scope, by=Scope.AGENCY)
-            rows = compute_many(provinces + agencies, period, durations=False)
-            both = {"": rows[: len(provinces)], Scope.AGENCY: rows[len(provinces) :]}
-            for other, value in both.items():
-                cache.set(_key("children", scope.kind, scope.code, scope.only, other, period), value, CACHE_SECONDS)
-            return both[by]
-        found = compute_many(child_scopes(scope, by=by), period, durations=False)
+        if scope.kind in (Scope.AGENCY, Scope.UNIT):  # as child_scopes, with the units' scopes built together
+            rows = [unit.narrowed(scope.only) for unit in Scope.units(scope.code)]
+        else:
+            rows = child_scopes(scope, by=by)
+        found = compute_many(rows, period, durations=False, shared=shared)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def national_children(scope: Scope, period: Period, shared: dict | None = None) -> tuple[list[Indicators], list[Indicators]]:
+    """The national pages' two tables, provinces and agencies: read in one go (the provinces are
+    sums of the agencies' rows) and cached as one entry, which a page fetches once."""
+    key = _key("children", scope.kind, scope.code, scope.only, "both", period)
+    found = cache.get(key)
+    if found is None:
+        provinces, agencies = child_scopes(scope), child_scopes(scope, by=Scope.AGENCY)
+        rows = compute_many(provinces + agencies, period, durations=False, shared=shared)
+        found = (rows[: len(provinces)], rows[len(provinces) :])
         cache.set(key, found, CACHE_SECONDS)
     return found
 
@@ -197,13 +208,15 @@ class Table:
 
     def body_html(self) -> str:
         """The <tbody> rows. Built here rather than in the template: the national tables have
-        hundreds of rows, and the template's per-cell tags were a third of the page's time."""
+        hundreds of rows, and the template's per-cell tags were a third of the page's time. Cells
+        are escaped with the standard library's `html.escape`, which Django's `escape` calls too,
+        without its lazy-string check (thousands of cells)."""
         out = []
         for row, cells in self.display():
-            first = escape(cells[0])
+            first = escape_text(cells[0])
             if row.link:
-                first = f'<a href="{escape(row.link)}">{first}</a>'
-            rest = "".join(f"<td>{escape(cell)}</td>" for cell in cells[1:])
+                first = f'<a href="{escape_text(row.link)}">{first}</a>'
+            rest = "".join(f"<td>{escape_text(cell)}</td>" for cell in cells[1:])
             out.append(f'<tr><th scope="row">{first}</th>{rest}</tr>')
         return mark_safe("\n".join(out))  # every piece escaped above
 

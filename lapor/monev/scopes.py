@@ -119,6 +119,17 @@ class Scope:
         return cls(cls.UNIT, code, str(unit), frozenset(agency_and_units({unit.pk})))
 
     @classmethod
+    def units(cls, code: str) -> list["Scope"]:
+        """The scopes of an agency's (or a unit's) own units, by name, as `unit` gives each, read
+        with a few queries whatever their number (a regional government has dozens)."""
+        holder = cls._agency(code)
+        units = list(holder.units.order_by("name", "code"))
+        members: dict[int, set[int]] = {unit.pk: set() for unit in units}
+        for pk, unit_id in units_under(holder.pk).items():
+            members[unit_id].add(pk)
+        return [cls(cls.UNIT, unit.code, str(unit), frozenset(members[unit.pk])) for unit in units]
+
+    @classmethod
     def parse(cls, text: str) -> "Scope":
         """"national", "province:35", "coordinator:<code>", "agency:<code>" or "unit:<code>"."""
         kind, _, code = text.strip().partition(":")
@@ -163,6 +174,19 @@ class Scope:
 
             return Q(**{prefix + "ombudsman_offered_at__isnull": False}) | Q(**{prefix + "status": Status.OMBUDSMAN})
         return Q()
+
+
+def units_under(agency_id: int) -> dict[int, int]:
+    """Each unit in an agency's tree (nested ones too) -> the agency's own unit it lies under."""
+    tree = agency_and_units({agency_id}) - {agency_id}
+    parents = dict(Agency.objects.filter(pk__in=tree).values_list("pk", "parent_id"))
+    out = {}
+    for pk in parents:
+        node = pk
+        while parents[node] != agency_id:
+            node = parents[node]
+        out[pk] = node
+    return out
 
 
 @dataclass(frozen=True)

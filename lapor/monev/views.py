@@ -21,8 +21,8 @@ from lapor.reports.actors import Actor
 from . import charts, exports, pdf, workload
 from .dashboards import (
     AGENCY, COORDINATOR, KSP, NATIONAL, OMBUDSMAN, PROVINCE, agency_of, children, children_table, dashboard_url,
-    entries_for, figures, headline_display, headline_table, may_open, ranked, scope_of, trend_table, units_table,
-    workload_tables,
+    entries_for, figures, headline_display, headline_table, may_open, national_children, ranked, scope_of, trend_table,
+    units_table, workload_tables,
 )
 from .scopes import ScopeError, period_from_params
 
@@ -78,17 +78,19 @@ def _dashboard(request, kind: str, code: str = ""):
     titles = {NATIONAL: _("Indonesia"), KSP: _("National priority programmes (KSP)"),
               OMBUDSMAN: _("Reports offered or transferred to the Ombudsman")}
     title = titles.get(kind, scope.name)
-    headline = headline_table(figures(scope, period), _("Indicators of %(scope)s") % {"scope": title})
+    shared: dict = {}  # the page's figures read what they have in common once (rollups.compute_many)
+    headline = headline_table(figures(scope, period, shared), _("Indicators of %(scope)s") % {"scope": title})
     tables = []
-    if kind == NATIONAL:
-        tables.append(children_table("provinsi", _("By province (its regional governments)"), _("Province"),
-                                     children(scope, period), drill(PROVINCE)))
     if kind in (NATIONAL, KSP, OMBUDSMAN):
+        provinces, agencies = national_children(scope, period, shared)
+        if kind == NATIONAL:
+            tables.append(children_table("provinsi", _("By province (its regional governments)"), _("Province"),
+                                         provinces, drill(PROVINCE)))
         tables.append(children_table("instansi", _("Agencies ranked by follow-up rate, then reports received"), _("Agency"),
-                                     ranked(children(scope, period, by=AGENCY)), drill(AGENCY)))
+                                     ranked(agencies), drill(AGENCY)))
     elif kind in (PROVINCE, COORDINATOR):
         tables.append(children_table("instansi", _("Agencies ranked by follow-up rate, then reports received"), _("Agency"),
-                                     ranked(children(scope, period)), drill(AGENCY)))
+                                     ranked(children(scope, period, shared=shared)), drill(AGENCY)))
     workload_parts = ()
     if kind == AGENCY:
         agency = agency_of(code)

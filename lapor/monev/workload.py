@@ -8,9 +8,11 @@ the unit handling it, else of the agency — as deadlines and `indicators.workin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
 
 from lapor.accounts.models import Position, Role
 from lapor.agencies.models import Agency
@@ -20,6 +22,7 @@ from lapor.reports.models import Report
 from lapor.reports.states import ACTIVE, Status
 
 from .indicators import _tz, working_days
+from .scopes import units_under
 
 OPEN = sorted(ACTIVE)
 # What waits for a liaison officer (lapor.reports.selectors._waiting_for).
@@ -62,45 +65,55 @@ class WorkloadRow:
     def total(self) -> int:
         return sum(self.buckets)
 
-    def add(self, report: Report, days: int) -> None:
-        self.buckets[bucket_of(days)] += 1
-        self.overdue += bool(report.is_overdue)
-
-
-def _direct_unit(agency: Agency) -> dict[int, int]:
-    """Each unit of the agency's tree -> the agency's direct unit it lies under."""
-    out = {}
-    for unit in agency.units.all():
-        for pk in agency_and_units({unit.pk}):
-            out[pk] = unit.pk
-    return out
+    def add(self, reports: _Open) -> None:
+        self.buckets[bucket_of(reports.days)] += reports.n
+        self.overdue += reports.n if reports.is_overdue else 0
 
 
 @dataclass(frozen=True)
 class _Open:
+    """Open reports alike in what the workload tables show: `n` of them."""
+
     unit_id: int | None
     status: str
     is_overdue: bool
     days: int  # age in working days
+    n: int = 1
 
 
 def open_ages(agency: Agency) -> list[_Open]:
-    """The agency's open reports with their age, read as plain values (an agency may hold tens
-    of thousands: no model instances, and one working-day count per start date and zone)."""
-    now = clock.now()
+    """The agency's open reports counted by unit, status, overdue flag and the day they were
+    received, in the database (an agency may hold tens of thousands): as `age`, that day is in the
+    zone of the unit handling the report, else of the agency. One grouped query reads every
+    report's day in the agency's zone; the reports of units in another zone (rare) are read again
+    in theirs."""
+    now, own = clock.now(), agency.timezone or workdays.DEFAULT_TZ
+    reports = open_reports(agency)
     memo: dict[tuple, int] = {}
     out = []
-    rows = open_reports(agency).values_list(
-        "unit_id", "status", "is_overdue", "received_at", "submitted_at", "agency__timezone", "unit__timezone"
-    )
-    for unit_id, status, is_overdue, received, submitted, agency_tz, unit_tz in rows.iterator(chunk_size=5000):
-        # As age(): from reception (else submission), in the zone of the unit, else the agency.
-        tz = (unit_tz if unit_id else agency_tz) or workdays.DEFAULT_TZ
-        start = received or submitted
-        key = (start.astimezone(ZoneInfo(tz)).date(), tz)
-        if key not in memo:
-            memo[key] = working_days(start, now, tz)
-        out.append(_Open(unit_id, status, is_overdue, memo[key]))
+
+    def counted(rows, tz: str) -> list[dict]:
+        day = TruncDate(Coalesce("received_at", "submitted_at"), tzinfo=ZoneInfo(tz))
+        fields = ("unit_id", "unit__timezone", "status", "is_overdue", "day")
+        return list(rows.annotate(day=day).values(*fields).annotate(n=Count("pk")).order_by())
+
+    def add(row: dict, tz: str) -> None:
+        key = (row["day"], tz)
+        if key not in memo:  # from the start of that day there: the same count as `age`
+            memo[key] = working_days(datetime.combine(row["day"], time(0), tzinfo=ZoneInfo(tz)), now, tz)
+        out.append(_Open(row["unit_id"], row["status"], row["is_overdue"], memo[key], row["n"]))
+
+    elsewhere: set[str] = set()
+    for row in counted(reports, own):
+        tz = (row["unit__timezone"] if row["unit_id"] else own) or workdays.DEFAULT_TZ
+        if tz == own:
+            add(row, tz)
+        else:
+            elsewhere.add(tz)
+    for tz in sorted(elsewhere):
+        zone = Q(unit__timezone__in=[tz, ""] if tz == workdays.DEFAULT_TZ else [tz])
+        for row in counted(reports.filter(zone, unit__isnull=False), tz):
+            add(row, tz)
     return out
 
 
@@ -110,10 +123,10 @@ def workload_by_unit(agency: Agency, ages: list[_Open] | None = None) -> list[Wo
     units = list(agency.units.order_by("name", "code"))
     own = WorkloadRow(str(agency))
     rows = {unit.pk: WorkloadRow(str(unit), code=unit.code) for unit in units}
-    under = _direct_unit(agency)
-    for report in open_ages(agency) if ages is None else ages:
-        row = rows.get(under.get(report.unit_id)) if report.unit_id else own
-        (row or own).add(report, report.days)
+    under = units_under(agency.pk)
+    for reports in open_ages(agency) if ages is None else ages:
+        row = rows.get(under.get(reports.unit_id)) if reports.unit_id else own
+        (row or own).add(reports)
     return [own] + [rows[unit.pk] for unit in units]
 
 
@@ -135,8 +148,8 @@ def workload_by_position(agency: Agency, ages: list[_Open] | None = None) -> lis
     for position in positions:
         row = WorkloadRow(position.title, code=position.agency.code, unit_label=str(position.agency),
                           vacant=position.holder_id is None)
-        for report in by_unit.get(position.agency_id, ()):
-            row.add(report, report.days)
+        for reports in by_unit.get(position.agency_id, ()):
+            row.add(reports)
         rows.append(row)
     return rows
 

@@ -368,9 +368,9 @@ def test_figures_are_cached_per_scope_and_period(world, story, monkeypatch):
     calls = []
     original = dashboards.compute
 
-    def counting(scope, period):
+    def counting(scope, period, **options):
         calls.append((scope.kind, scope.code, str(period)))
-        return original(scope, period)
+        return original(scope, period, **options)
 
     monkeypatch.setattr(dashboards, "compute", counting)
     client = client_for(world.city_admin)

@@ -234,3 +234,22 @@ def test_percent_in_integers_equals_the_exact_fraction():
         part = rng.randint(0, whole)
         got = indicators.percent(part, whole)
         assert (got, str(got)) == (indicators.round_half_up(Fraction(100 * part, whole), 1), str(indicators.round_half_up(Fraction(100 * part, whole), 1)))
+
+
+def test_a_ragged_month_mostly_covered_is_its_monthly_row_less_the_days_left_out(story):
+    # Days left out that hold rows (the scenario's reports are of 23-27 November) are taken away.
+    periods = [
+        Period.days("2026-11-01", "2026-11-24"),  # November less 25-30
+        Period.days("2026-11-03", "2026-11-25"),  # November less 1-2 and 26-30
+        Period.days("2026-11-10", "2027-01-20"),  # November less 1-9, December, January less 21-31
+    ]
+    for period in periods:
+        assert rollups.segments(period).minus is not None
+    assert rollups.segments(Period.days("2026-11-23", "2026-11-27")).minus is None  # a few days: read by day
+    scopes = every_scope()
+    for period in periods:
+        for scope, got in zip(scopes, rollups.compute_many(scopes, period)):
+            assert plain(got) == plain(indicators.compute(scope, period)), f"{scope} {period}"
+    for scope in [Scope.national(), Scope.agency("kota-35-78"), Scope.unit("kota-35-78-disdik")]:
+        want = indicators.compute(scope, periods[0])
+        assert rollups.trend(scope, periods[0]) == {"2026-11": (want.received, want.follow_up_rate)}, scope
