@@ -366,6 +366,12 @@ def verdict(s: dict) -> dict:
     }
 
 
+def database_line(prepare: dict) -> str:
+    if "existing_database" in prepare:
+        return f"the already loaded `{prepare['existing_database']}` ({prepare.get('reports', 0):,} reports when the run began)"
+    return f"fresh, {prepare['preload']:,} reports preloaded ({prepare['reference']})"
+
+
 def markdown(data: dict) -> str:
     s = data["summary"]
     lines = [
@@ -375,8 +381,7 @@ def markdown(data: dict) -> str:
         "",
         f"Command: `{data['command']}`",
         "",
-        f"Setting `{SETTING}`: **{data['setting']['state']}**. Database: fresh, {data['prepare']['preload']:,} reports preloaded "
-        f"({data['prepare']['reference']}); {data['args']['reports']} reports per run, {data['args']['rounds']} rounds of OFF and ON "
+        f"Setting `{SETTING}`: **{data['setting']['state']}**. Database: {database_line(data['prepare'])}; {data['args']['reports']} reports per run, {data['args']['rounds']} rounds of OFF and ON "
         f"(ABBA order), {len(data['cast'])} agency/unit pairs. In-process (services, no HTTP), real time. Statements: cursor "
         "statements per call (execute_wrapper), BEGIN/COMMIT not included.",
         "",
@@ -441,7 +446,12 @@ def main() -> None:
     }
     try:
         if args.database_url:
-            data["prepare"] = {"existing_database": dbname}
+            import psycopg
+
+            with psycopg.connect(benchlib.psycopg_conninfo(url)) as conn:
+                reports = conn.execute("SELECT count(*) FROM reports_report").fetchone()[0]
+            data["prepare"] = {"existing_database": dbname, "reports": reports}
+            print(f"database {dbname}: already loaded, {reports:,} reports")
         else:
             data["prepare"] = intake.prepare_database(url, args.preload)
             print(f"  ready in {data['prepare']['seconds']} s ({data['prepare']['reference']})")

@@ -253,3 +253,16 @@ def test_a_ragged_month_mostly_covered_is_its_monthly_row_less_the_days_left_out
     for scope in [Scope.national(), Scope.agency("kota-35-78"), Scope.unit("kota-35-78-disdik")]:
         want = indicators.compute(scope, periods[0])
         assert rollups.trend(scope, periods[0]) == {"2026-11": (want.received, want.follow_up_rate)}, scope
+
+
+def test_rollup_statements_carry_only_integers_dates_and_codes():
+    """Transitions write their cells as literals in the statement (no placeholders): anything but
+    an integer, a date, a boolean or a one-letter rollup code is refused, never quoted."""
+    from datetime import date
+
+    assert rollups._values([("N", "D", date(2026, 11, 23), 7, 0, True, False, -1)]) == (
+        "('N', 'D', '2026-11-23', 7, 0, TRUE, FALSE, -1)"
+    )
+    for bad in ("x'; DROP TABLE monev_rollup; --", "NN", 1.5, None, b"N"):
+        with pytest.raises(TypeError):
+            rollups._literal(bad)
