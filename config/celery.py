@@ -1,5 +1,6 @@
-"""Celery app for production: Redis broker, beat runs the SLA sweep every minute and the
-outbox delivery (lapor.notify) every LAPOR_OUTBOX_INTERVAL_SECONDS.
+"""Celery app for production: Redis broker, beat runs the SLA sweep and the monitoring refresh
+(lapor.monev) every minute and the outbox delivery (lapor.notify) every
+LAPOR_OUTBOX_INTERVAL_SECONDS.
 
 The embedded default has no broker; `manage.py run_worker` calls the same job functions.
 """
@@ -22,6 +23,11 @@ app.conf.beat_schedule = {
     "purge-idempotency-records": {
         "task": "lapor.reports.tasks.purge_idempotency_records",
         "schedule": 3600.0,
+    },
+    # Monitoring facts to re-derive after a category priority or a holiday changed (lapor.monev).
+    "monitoring-refresh": {
+        "task": "lapor.monev.tasks.refresh_pending",
+        "schedule": 60.0,
     },
     # The outbox: e-mail and SMS that could not be sent right after commit are retried here.
     "deliver-messages": {

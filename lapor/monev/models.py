@@ -223,3 +223,24 @@ class RollupDays(RollupKey):
                 name="monev_rollupdays_key",
             )
         ]
+
+
+class PendingRefresh(models.Model):
+    """Reports whose monitoring facts must be re-derived, recorded in the transaction of the
+    change that calls for it and worked off by the background job `refresh.refresh_pending`
+    (Celery beat, or `manage.py run_worker`): a category that became or stopped being a national
+    priority, a holiday added, moved or removed (stored working-day durations that span it)."""
+
+    class Kind(models.TextChoices):
+        CATEGORY = "category", _("category priority")
+        HOLIDAY = "holiday", _("holiday")
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    category = models.ForeignKey("agencies.Category", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("pending monitoring refresh")
+        verbose_name_plural = _("pending monitoring refreshes")

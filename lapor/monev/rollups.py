@@ -454,7 +454,7 @@ def refresh_reports(report_ids) -> int:
 def refresh_category(category_id: int) -> int:
     """A category became (or stopped being) a national priority: move its reports' cells."""
     forget_lookups()
-    return refresh_reports(Report.objects.filter(category_id=category_id).values_list("pk", flat=True))
+    return refresh_reports(Report.objects.filter(category_id=category_id).order_by("pk").values_list("pk", flat=True))
 
 
 def replay_facts(report, events=None) -> dict:

@@ -160,18 +160,24 @@ def test_trend_per_month_equals_the_reference(story):
         assert rollups.trend(scope, period) == want, scope
 
 
-def test_saving_a_category_as_priority_moves_its_reports_on_commit(story, world, django_capture_on_commit_callbacks):
+def test_saving_a_category_as_priority_queues_its_reports_and_the_job_moves_them(story, world):
+    from lapor.monev import refresh
+    from lapor.monev.models import PendingRefresh
+
     category = Category.objects.get(pk=world.category.pk)
     assert category.is_priority
     category.is_priority = False
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        category.save()
-    assert len(callbacks) == 1
+    category.save()  # the request only records what is to be done
+    assert list(PendingRefresh.objects.values_list("kind", "category_id")) == [("category", category.pk)]
+    assert not rollups.verify().ok
+    outcome = refresh.refresh_pending()
+    assert (outcome.requests, outcome.kinds) == (1, {"category": 1}) and outcome.reports_changed > 0
+    assert not PendingRefresh.objects.exists()
     assert rollups.verify().ok
     assert rollups.compute(Scope.national().narrowed(Scope.PRIORITY), PERIODS[5]).received == 0
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        category.save()  # unchanged: nothing to move
-    assert callbacks == []
+    category.save()  # unchanged: nothing to do
+    assert not PendingRefresh.objects.exists()
+    assert refresh.refresh_pending().requests == 0
 
 
 def test_a_bulk_load_adds_its_cells_with_the_accumulator(story):
@@ -266,3 +272,52 @@ def test_rollup_statements_carry_only_integers_dates_and_codes():
     for bad in ("x'; DROP TABLE monev_rollup; --", "NN", 1.5, None, b"N"):
         with pytest.raises(TypeError):
             rollups._literal(bad)
+
+
+def test_a_holiday_added_moved_or_removed_recounts_the_durations_that_span_it(story):
+    """Working-day durations are stored in the facts: a late holiday decree changes those that
+    span its day, and the job recounts exactly those (the reference engine reads the calendar)."""
+    from datetime import date
+
+    from lapor.core.models import HolidayOverride
+    from lapor.monev import refresh
+    from lapor.monev.models import PendingRefresh
+
+    spanned = date(2026, 11, 25)  # a Wednesday inside the scenario's first follow-ups
+    holiday = HolidayOverride.objects.create(date=spanned, name="Cuti bersama (tes)")
+    assert list(PendingRefresh.objects.values_list("kind", "day")) == [("holiday", spanned)]
+    check = rollups.verify()
+    assert not check.ok and any(d[0] == "days" for d in check.differences)
+    assert refresh.refresh_pending().reports_changed > 0
+    assert rollups.verify().ok
+    assert_same_as_reference()
+
+    holiday.date = date(2026, 11, 26)  # moved: both days are recounted
+    holiday.save()
+    assert sorted(PendingRefresh.objects.values_list("day", flat=True)) == [spanned, date(2026, 11, 26)]
+    refresh.refresh_pending()
+    assert rollups.verify().ok
+
+    holiday.delete()
+    assert not rollups.verify().ok
+    refresh.refresh_pending()
+    assert rollups.verify().ok and not PendingRefresh.objects.exists()
+    assert_same_as_reference()
+
+
+def test_the_refresh_job_is_scheduled_and_run_by_the_embedded_worker(story, world):
+    from io import StringIO
+
+    from config.celery import app
+    from lapor.monev import tasks  # noqa: F401  (registers the task)
+    from lapor.monev.models import PendingRefresh
+
+    entry = app.conf.beat_schedule["monitoring-refresh"]
+    assert entry["task"] == "lapor.monev.tasks.refresh_pending" and entry["task"] in app.tasks
+    category = Category.objects.get(pk=world.category.pk)
+    category.is_priority = False
+    category.save()
+    out = StringIO()
+    call_command("run_worker", "--once", stdout=out)
+    assert "monitoring refresh: requests=1" in out.getvalue()
+    assert not PendingRefresh.objects.exists() and rollups.verify().ok

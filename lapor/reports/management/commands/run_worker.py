@@ -8,6 +8,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from lapor.monev.refresh import refresh_pending
 from lapor.notify.outbox import deliver_pending
 from lapor.reports.housekeeping import purge_idempotency_records
 from lapor.reports.sweep import sla_sweep
@@ -16,7 +17,7 @@ HOUSEKEEPING_SECONDS = 3600
 
 
 class Command(BaseCommand):
-    help = "Run the SLA sweep and the outbox delivery every LAPOR_SWEEP_INTERVAL_SECONDS, and hourly housekeeping, until stopped (embedded mode)."
+    help = "Run the SLA sweep, the outbox delivery and the monitoring refresh every LAPOR_SWEEP_INTERVAL_SECONDS, and hourly housekeeping, until stopped (embedded mode)."
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="Run one sweep and exit.")
@@ -43,6 +44,9 @@ class Command(BaseCommand):
             delivery = deliver_pending()  # e-mail and SMS not sent right after commit (lapor.notify)
             if delivery.total or once:
                 self.stdout.write(f"outbox: {', '.join(f'{k}={v}' for k, v in delivery.counts.items())}")
+            refreshed = refresh_pending()  # monitoring facts after a priority or holiday change (lapor.monev)
+            if refreshed.requests or once:
+                self.stdout.write(f"monitoring refresh: requests={refreshed.requests} reports={refreshed.reports_changed}")
             if once:
                 return
             while not stop["now"] and time.monotonic() - started < interval:
