@@ -68,7 +68,7 @@ def test_moving_the_submitted_day_moves_every_date(world):
 
 def test_the_migration_repacks_the_old_json_objects(world):
     scenario.build(world)
-    migration = importlib.import_module("lapor.reports.migrations.0008_compact_facts_fewer_indexes")
+    migration = importlib.import_module("lapor.reports.migrations.0009_repack_monitoring_facts")
     expected = {}
     for report in Report.objects.all():
         facts = json.loads(json.dumps(report.monitoring_facts))
