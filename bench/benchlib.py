@@ -77,6 +77,17 @@ def psycopg_conninfo(url: str) -> str:
     return url.replace("postgres://", "postgresql://", 1) if url.startswith("postgres://") else url
 
 
+def conninfo_of(django_connection) -> dict:
+    """Parameters for more psycopg connections to the database Django's connection is on (bulk
+    work on several connections at once)."""
+    django_connection.ensure_connection()
+    info = django_connection.connection.info
+    conninfo = {"host": info.host, "port": info.port, "user": info.user, "dbname": info.dbname}
+    if info.password:
+        conninfo["password"] = info.password
+    return conninfo
+
+
 # --- machine -------------------------------------------------------------------------------
 
 

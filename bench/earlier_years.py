@@ -30,6 +30,8 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 
+import benchlib  # bench/ is on the path: generate.py imports this module
+
 SHIFT_DAYS = 371
 COPIED_STATUSES = ("closed", "rejected", "archived", "ombudsman")
 BASE_TABLE = "bench_copy_base"  # the simulated year's finished reports' ids (UNLOGGED, dropped after)
@@ -44,12 +46,7 @@ def _connect():
     import psycopg
     from django.db import connection
 
-    connection.ensure_connection()
-    info = connection.connection.info
-    conninfo = {"host": info.host, "port": info.port, "user": info.user, "dbname": info.dbname}
-    if info.password:
-        conninfo["password"] = info.password
-    conn = psycopg.connect(**conninfo, autocommit=False)
+    conn = psycopg.connect(**benchlib.conninfo_of(connection), autocommit=False)
     with conn.cursor() as c:
         c.execute("SET synchronous_commit = off")
         c.execute("SET work_mem = '256MB'")
@@ -166,7 +163,7 @@ def _copy_one(k: int, numbers: list[tuple[int, str]], report_cols: list[str], ev
     days = SHIFT_DAYS * k
     t0 = time.perf_counter()
     with conn, conn.cursor() as c:
-        c.execute(f"CREATE TEMPORARY TABLE copy_map (id bigint PRIMARY KEY, tracking_number varchar(10)) ON COMMIT DROP")
+        c.execute("CREATE TEMPORARY TABLE copy_map (id bigint PRIMARY KEY, tracking_number varchar(10)) ON COMMIT DROP")
         with c.copy("COPY copy_map (id, tracking_number) FROM STDIN") as cp:
             for pk, number in numbers:
                 cp.write_row((pk, number))
@@ -230,7 +227,6 @@ def copy_reports(years: int, *, workers: int = 2, seed: int = 1) -> dict:
         wanted[s] = wanted.get(s, 0) + 1
     rng = random.Random(seed * 7919)
     t0 = time.perf_counter()
-    results = []
     python_s = 0.0
 
     def numbers_for_copy():
@@ -289,9 +285,9 @@ def copy_cells(totals, years: int) -> int:
         for k in range(1, years + 1):
             shift = SHIFT_DAYS * k
             month = f"date_trunc('month', day - {shift})::date"
-            for grain, select in (
-                ("D", f"SELECT basis, 'D', day - {shift}, {rest}, {cols} FROM {CELLS_TABLE}"),
-                ("M", f"SELECT basis, 'M', {month}, {rest}, {sums} FROM {CELLS_TABLE} GROUP BY basis, {month}, {rest}"),
+            for select in (  # the day rows, then the monthly rows summed from them
+                f"SELECT basis, 'D', day - {shift}, {rest}, {cols} FROM {CELLS_TABLE}",
+                f"SELECT basis, 'M', {month}, {rest}, {sums} FROM {CELLS_TABLE} GROUP BY basis, {month}, {rest}",
             ):
                 c.execute(
                     f"INSERT INTO monev_rollup ({', '.join(key)}, {cols}) {select} "
@@ -299,10 +295,12 @@ def copy_cells(totals, years: int) -> int:
                     + ", ".join(f"{n} = monev_rollup.{n} + excluded.{n}" for n in counters)
                 )
                 written += c.rowcount
-            for grain, select in (
-                ("D", f"SELECT basis, 'D', day - {shift}, {rest}, metric, days, n FROM {DAYS_TABLE}"),
-                ("M", f"SELECT basis, 'M', {month}, {rest}, metric, days, sum(n) FROM {DAYS_TABLE} "
-                      f"GROUP BY basis, {month}, {rest}, metric, days"),
+            for select in (
+                f"SELECT basis, 'D', day - {shift}, {rest}, metric, days, n FROM {DAYS_TABLE}",
+                (
+                    f"SELECT basis, 'M', {month}, {rest}, metric, days, sum(n) FROM {DAYS_TABLE} "
+                    f"GROUP BY basis, {month}, {rest}, metric, days"
+                ),
             ):
                 c.execute(
                     f"INSERT INTO monev_rollupdays ({', '.join(key)}, metric, days, n) {select} "

@@ -1141,10 +1141,7 @@ def restore_secondary(cursor, *, workers: int = 2, maintenance_work_mem: str = "
     if not pending:
         cursor.execute(f"DROP TABLE {PENDING_TABLE}")
         return 0
-    info = connection.connection.info
-    conninfo = {"host": info.host, "port": info.port, "user": info.user, "dbname": info.dbname}
-    if info.password:
-        conninfo["password"] = info.password
+    conninfo = benchlib.conninfo_of(connection)
     timings = timings if timings is not None else {}
     order = {"reports_reportevent": 0, "reports_report": 1, "reports_reportsearchdocument": 2}
 

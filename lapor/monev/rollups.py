@@ -33,7 +33,7 @@ import time
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from math import floor
 
@@ -133,7 +133,7 @@ def wib_day(moment: datetime) -> str:
     return moment.astimezone(WIB).date().isoformat()
 
 
-_EPOCH_UTC = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH_UTC = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def epoch_us(moment: datetime) -> int:
