@@ -134,3 +134,88 @@ APPEALS = (
 )
 OMBUDSMAN_CONSENT = ("Saya setuju laporan ini diteruskan ke Ombudsman.", "Setuju, mohon Ombudsman menangani.", "")
 OMBUDSMAN_DECLINE = ("Saya masih menunggu tindak lanjut dari instansi.", "")
+
+# The periodic survey of the platform's users (lapor/demo/survey.py). {triwulan} {tahun} are
+# the period's quarter and year.
+SURVEY_TITLE = "Survei Kepuasan Pengguna SP4N-LAPOR! Triwulan {triwulan} {tahun}"
+SURVEY_INTRODUCTION = (
+    "Survei ini dilakukan setiap triwulan untuk mengukur kepuasan warga dan petugas terhadap layanan SP4N-LAPOR!. "
+    "Pengisian hanya memerlukan sekitar tiga menit.\n"
+    "Jawaban Anda tidak disimpan bersama nama, akun, atau alamat Anda, dan hasilnya diumumkan di halaman ini."
+)
+SURVEY_ROLES = (
+    "Warga yang pernah menyampaikan laporan",
+    "Warga yang belum pernah menyampaikan laporan",
+    "Petugas instansi pemerintah (admin atau penghubung)",
+)
+SURVEY_SOURCES = (
+    "Media sosial", "Teman, keluarga, atau tetangga", "Kantor pemerintahan atau kelurahan/desa",
+    "Berita di televisi, radio, atau media daring", "Lainnya",
+)
+SURVEY_AGAIN = ("Ya, pasti", "Mungkin", "Tidak")
+# (order, text, kind, required, choices)
+SURVEY_QUESTIONS = (
+    (1, "Sebagai apa Anda menggunakan LAPOR!?", "choice", True, SURVEY_ROLES),
+    (2, "Bagaimana penilaian Anda secara keseluruhan terhadap layanan SP4N-LAPOR!?", "scale", True, ()),
+    (3, "Bagaimana penilaian Anda tentang kecepatan instansi menanggapi laporan?", "scale", False, ()),
+    (4, "Seberapa mudah menyampaikan laporan atau tindak lanjut melalui situs LAPOR!?", "scale", False, ()),
+    (5, "Dari mana Anda pertama kali mengetahui LAPOR!?", "choice", False, SURVEY_SOURCES),
+    (6, "Apakah Anda akan menggunakan LAPOR! lagi bila ada masalah pelayanan publik?", "choice", True, SURVEY_AGAIN),
+    (7, "Apa saran Anda untuk perbaikan layanan LAPOR!?", "text", False, ()),
+)
+# Free-text suggestions: an opinion by the respondent's overall mood, a request, or both. A few
+# people write their contact details anyway: the national admin reads them redacted, nobody
+# else sees them (ADR 0018).
+SURVEY_OPINIONS = {
+    "good": (
+        "Pelayanannya sudah bagus, laporan saya ditindaklanjuti kurang dari seminggu.",
+        "Terima kasih, jalan di depan rumah kami sudah diperbaiki setelah dilaporkan.",
+        "Petugasnya sopan dan jawabannya jelas.",
+        "Saya puas, lampu jalan di gang kami sudah menyala lagi.",
+        "Prosesnya transparan, setiap perkembangan bisa dipantau.",
+    ),
+    "mixed": (
+        "Tanggapan awal cepat, tetapi penyelesaiannya lama sekali.",
+        "Jawaban instansi kadang hanya normatif.",
+        "Sudah ada tindakan, tetapi belum tuntas.",
+        "Status laporan sering lama tidak berubah tanpa penjelasan.",
+        "Formulirnya agak panjang bila diisi dari HP.",
+    ),
+    "bad": (
+        "Laporan saya dialihkan ke sana kemari antarinstansi dan tidak ada yang mau bertanggung jawab.",
+        "Sudah dua bulan tidak ada tindak lanjut nyata.",
+        "Jawaban tidak sesuai kenyataan di lapangan.",
+        "Saya sudah melapor tiga kali soal yang sama dan tidak pernah dihubungi.",
+        "Percuma melapor kalau tidak ada sanksi bagi instansi yang lalai.",
+    ),
+    "official": (
+        "Tampilan daftar laporan di dasbor instansi sudah membantu.",
+        "Banyak laporan yang kurang lengkap lokasinya.",
+        "Batas waktu lima hari kerja sering terlalu singkat untuk pekerjaan fisik.",
+        "Laporan yang salah alamat masih cukup banyak.",
+    ),
+}
+SURVEY_REQUESTS = {
+    "citizen": (
+        "Mohon ada batas waktu yang jelas untuk tindak lanjut.",
+        "Sebaiknya dilampirkan foto hasil perbaikan di lapangan.",
+        "Mohon ada kabar perkembangan setiap minggu.",
+        "Tolong ditambah pemberitahuan lewat WhatsApp setiap ada tanggapan.",
+        "Sosialisasi ke desa-desa perlu diperbanyak agar warga tahu LAPOR!.",
+        "Mohon laporan yang diberi nilai rendah diperiksa ulang oleh atasan.",
+        "Tolong formulirnya dibuat lebih sederhana.",
+        "Semoga semua instansi bisa secepat ini.",
+        "Pertahankan.",
+    ),
+    "official": (
+        "Notifikasi disposisi sebaiknya juga dikirim lewat surel agar tidak terlewat saat di lapangan.",
+        "Perlu pelatihan ulang bagi pejabat penghubung yang baru, terutama soal batas waktu dan tindak lanjut sementara.",
+        "Mohon formulir warga mewajibkan kelurahan/desa.",
+        "Akan lebih baik bila daftar laporan bisa diunduh untuk rapat evaluasi.",
+        "Mohon Admin Nasional lebih teliti saat mendisposisikan laporan.",
+    ),
+}
+SURVEY_CONTACT = (
+    "Kalau perlu penjelasan, hubungi saya di 0812-0000-{nomor}.",
+    "Tolong balas ke surel {surel}.",
+)

@@ -6,6 +6,8 @@ simulated day, so overdue marks, escalations, automatic closures and Ombudsman o
 the sweep's own. Every event is therefore legal by construction, and a service refusing a
 step the transition table allows stops the load with the report's number and the step.
 
+After the reports, the demo's user survey gets its responses the same way (survey.py).
+
 Idempotent: when the demo citizen already has reports, nothing is generated. The whole load
 is one transaction, so a failure leaves nothing half-made behind. The clock is released at
 the end, even on error.
@@ -36,6 +38,7 @@ from .accounts import DEMO_CITIZEN, CITIZEN_NAMES, DemoAccounts, ensure_accounts
 from .catalog import Catalog, load_catalog
 from .plans import SHOWCASE, Plan, random_plan
 from .steps import Case, Director, Step
+from .survey import DemoSurvey, demo_survey, ensure_survey
 from .text import TextGenerator
 from .themes import THEMES
 from .timing import submission_time
@@ -64,6 +67,7 @@ class DemoResult:
     by_status: dict = field(default_factory=dict)
     accounts: DemoAccounts | None = None
     seconds: float = 0.0
+    survey: DemoSurvey | None = None
 
 
 def demo_report_count() -> int:
@@ -79,7 +83,7 @@ def status_counts() -> dict:
 def load_demo(*, reports: int = 2000, seed: int = 2026, days: int = 120, end: datetime | None = None,
               progress=None) -> DemoResult:
     if demo_report_count():
-        return DemoResult(created=False, reports=Report.objects.count(), by_status=status_counts())
+        return DemoResult(created=False, reports=Report.objects.count(), by_status=status_counts(), survey=demo_survey())
     if Report.objects.exists():
         raise NotEmpty(f"the database already has {Report.objects.count():,} reports that are not demo data; "
                        "the demo loads only into an empty report table")
@@ -98,11 +102,16 @@ def load_demo(*, reports: int = 2000, seed: int = 2026, days: int = 120, end: da
             sim = Simulation(catalog, accounts, rng, TextGenerator(seed), end - timedelta(days=days), end, progress)
             sim.add_cases(reports)
             sim.run()
+            try:
+                survey = ensure_survey(accounts, seed=seed, end=end)
+            except Exception as exc:
+                raise DemoPathError(f"{type(exc).__name__} on a demo survey response at {clock.now().isoformat()}: "
+                                    f"{exc} {getattr(exc, 'errors', '')}".rstrip()) from exc
     finally:
         clock.freeze(None)
         sweep_log.setLevel(level)
     return DemoResult(True, len(sim.cases), ReportEvent.objects.count() - events_before, status_counts(), accounts,
-                      time.monotonic() - started)
+                      time.monotonic() - started, survey)
 
 
 class Simulation:

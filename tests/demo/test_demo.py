@@ -151,7 +151,7 @@ def test_command_needs_demo_mode_and_prints_accounts_and_counts(demo_registry, s
     assert re.search(r"closed\s+\d+", text) and "demo data loaded: 20 reports" in text
     again = io.StringIO()
     call_command("load_demo", "--yes-demo", stdout=again)
-    assert "already loaded (20 reports)" in again.getvalue()
+    assert "already loaded (20 reports, 1 survey with " in again.getvalue()
 
 
 def test_the_same_seed_gives_the_same_demo(demo_registry):

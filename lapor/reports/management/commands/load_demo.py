@@ -1,4 +1,5 @@
-"""manage.py load_demo: demo accounts for every role and ~2,000 reports in every status.
+"""manage.py load_demo: demo accounts for every role, ~2,000 reports in every status and an
+open user survey with its responses.
 
 For `make run` (bin/run sets LAPOR_DEMO=1) and local development only: every demo account has
 the same published password. Refuses to run unless demo mode is explicit: --yes-demo, or
@@ -6,10 +7,13 @@ LAPOR_DEMO=1 in the environment, or DEBUG on. Does nothing when the demo data is
 """
 
 import os
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
+from lapor.core import workdays
 from lapor.demo.accounts import DEMO_PASSWORD
 from lapor.demo.catalog import MissingReference
 from lapor.demo.reports import DemoPathError, NotEmpty, load_demo
@@ -20,7 +24,7 @@ def demo_mode_enabled(yes_demo: bool) -> bool:
 
 
 class Command(BaseCommand):
-    help = "Load demo accounts and reports (NOT for production: all demo accounts share a published password)."
+    help = "Load demo accounts, reports and a user survey (NOT for production: all demo accounts share a published password)."
 
     def add_arguments(self, parser):
         parser.add_argument("--reports", type=int, default=2000, help="number of reports (default 2000)")
@@ -40,7 +44,8 @@ class Command(BaseCommand):
         except DemoPathError as exc:
             raise CommandError(f"a service refused a legal demo step: {exc}")
         if not result.created:
-            self.stdout.write(f"demo data already loaded ({result.reports:,} reports); nothing to do")
+            survey = f"1 survey with {result.survey.responses:,} responses" if result.survey else "no survey"
+            self.stdout.write(f"demo data already loaded ({result.reports:,} reports, {survey}); nothing to do")
             return
         for warning in result.accounts.warnings:
             self.stderr.write(self.style.WARNING(f"warning: {warning}"))
@@ -48,8 +53,19 @@ class Command(BaseCommand):
         self.stdout.write("\nreports per status:")
         for status, n in result.by_status.items():
             self.stdout.write(f"  {status:<12} {n:>6,}")
+        self._survey(result.survey)
         self.stdout.write(self.style.SUCCESS(
-            f"demo data loaded: {result.reports:,} reports, {result.events:,} events in {result.seconds:.1f} s"))
+            f"demo data loaded: {result.reports:,} reports, {result.events:,} events, "
+            f"1 survey with {result.survey.responses:,} responses in {result.seconds:.1f} s"))
+
+    def _survey(self, demo):
+        survey, kinds = demo.survey, demo.by_kind
+        closes = survey.closes_at.astimezone(ZoneInfo(workdays.DEFAULT_TZ))
+        self.stdout.write(f"\nsurvey: 1 survey, {demo.responses:,} responses ({kinds['citizen']} citizens, "
+                          f"{kinds['official']} officials, {kinds['guest']} guests)")
+        self.stdout.write(f"  {survey.title}, open until {closes:%Y-%m-%d %H:%M} ({workdays.DEFAULT_TZ})")
+        self.stdout.write(f"  results: {reverse('survey:results', args=[survey.pk])} "
+                          "(the free-text answers, redacted, for admin.nasional only)")
 
     def _accounts(self, accounts):
         rows = [("username", "role", "agency", "password")] + [(*row, DEMO_PASSWORD) for row in accounts.table]
