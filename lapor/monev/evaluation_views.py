@@ -1,6 +1,8 @@
 """Evaluation pages (ADR 0017): follow-up quality reviews, preventive actions, action plans and
 the agency ranking. Everything is decided in lapor/monev/evaluation.py; these views only read
-forms, call it and render. Whoever may not evaluate (or, for action plans, read) gets 403."""
+forms, call it and render. Whoever may not evaluate (or, for action plans, read) gets 403.
+Each list and record is also a CSV or XLSX file (`…/unduh.csv|xlsx`, ADR 0020), built in
+exports.py from the very queryset the page shows, behind the same checks."""
 
 from __future__ import annotations
 
@@ -14,14 +16,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lapor.agencies.models import Category, Region
 from lapor.core import clock
 from lapor.core.errors import DomainError
 from lapor.reports.actors import Actor
 
-from . import evaluation, ranking
+from . import evaluation, exports, ranking
 from .models import EvaluationStatus
 from .scopes import WIB, Period, ScopeError
 
@@ -132,6 +134,33 @@ def review(request, review_id):
     )
 
 
+def _format(fmt: str) -> str:
+    if fmt not in exports.FORMATS:
+        raise Http404
+    return fmt
+
+
+@login_required
+@require_GET
+def reviews_export(request, fmt):
+    actor = _evaluator(request)
+    fmt = _format(fmt)
+    header, rows = exports.review_scores(actor, evaluation.reviews_visible_to(actor))
+    return exports.response(fmt, "evaluasi-tinjauan", header, rows)
+
+
+@login_required
+@require_GET
+def review_export(request, review_id, fmt):
+    actor = _evaluator(request)
+    found = evaluation.review_for(actor, review_id)
+    if found is None:
+        raise Http404
+    fmt = _format(fmt)
+    header, rows = exports.review_scores(actor, [found])
+    return exports.response(fmt, f"evaluasi-tinjauan-{found.pk}", header, rows)
+
+
 # --- preventive actions -----------------------------------------------------------------------
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -186,6 +215,15 @@ def preventive_status(request, action_id):
             _("The status of “%(title)s” is now %(status)s.") % {"title": action.title, "status": action.get_status_display()},
         )
     return redirect("monev:evaluation_preventive")
+
+
+@login_required
+@require_GET
+def preventive_export(request, fmt):
+    actor = _evaluator(request)
+    fmt = _format(fmt)
+    header, rows = exports.preventive_actions(evaluation.preventive_actions_visible_to(actor))
+    return exports.response(fmt, "evaluasi-preventif", header, rows)
 
 
 # --- action plans -----------------------------------------------------------------------------
@@ -284,6 +322,27 @@ def plan_item(request, item_id):
         return redirect("monev:evaluation_plans")
     messages.success(request, _("Progress of “%(action)s” saved.") % {"action": item.action})
     return redirect("monev:evaluation_plan", plan_id=item.plan_id)
+
+
+@login_required
+@require_GET
+def plans_export(request, fmt):
+    actor = _plan_reader(request)
+    fmt = _format(fmt)
+    header, rows = exports.action_plans(evaluation.plans_visible_to(actor))
+    return exports.response(fmt, "evaluasi-rencana-aksi", header, rows)
+
+
+@login_required
+@require_GET
+def plan_export(request, plan_id, fmt):
+    actor = _plan_reader(request)
+    found = evaluation.plan_for(actor, plan_id)
+    if found is None:
+        raise Http404
+    fmt = _format(fmt)
+    header, rows = exports.action_plans([found])
+    return exports.response(fmt, f"evaluasi-rencana-aksi-{found.pk}", header, rows)
 
 
 # --- ranking ----------------------------------------------------------------------------------

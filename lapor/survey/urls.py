@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:survey_id>/", views.answer, name="answer"),
     path("<int:survey_id>/terima-kasih/", views.thanks, name="thanks"),
     path("<int:survey_id>/hasil/", views.results, name="results"),
+    # The results as files: ringkasan (per question) or jawaban (responses, no identity); csv or xlsx.
+    path("<int:survey_id>/hasil/<slug:table>.<slug:fmt>", views.results_export, name="results_export"),
 ]

@@ -1,4 +1,4 @@
-"""Public survey pages: the open surveys, answering one, thanks, and the results."""
+"""Public survey pages: the open surveys, answering one, thanks, and the results (also as files)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from lapor.core import clock
 from lapor.core.errors import DomainError, NotFound, RateLimited
 from lapor.core.ratelimit import client_address, hit
+from lapor.monev import exports as files
 
-from . import selectors, services
+from . import exports, selectors, services
 from .models import Question
 
 HOUR = 3600
@@ -88,3 +89,17 @@ def results(request, survey_id: int):
         "survey/results.html",
         {"survey": survey, "total": total, "results": per_question, "free_text": free_text, "is_open": survey.is_open(), "Kind": Question.Kind},
     )
+
+
+@require_GET
+def results_export(request, survey_id: int, table: str, fmt: str):
+    """The results page's figures (`ringkasan`) or the anonymous individual responses
+    (`jawaban`) as CSV or XLSX, for exactly whoever may open the results page (ADR 0020)."""
+    survey = selectors.started_survey(survey_id)
+    if survey is None or table not in exports.TABLES or fmt not in files.FORMATS:
+        raise Http404(_("There is no such survey."))
+    if table == "ringkasan":
+        header, rows = exports.summary(survey, with_free_text=selectors.may_read_free_text(request.user))
+    else:
+        header, rows = exports.responses(survey)
+    return files.response(fmt, f"survei-{survey.pk}-{table}", header, rows)

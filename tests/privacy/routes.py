@@ -116,6 +116,47 @@ def _evaluation_plan(pw) -> dict:
     return {"plan_id": plan.pk}
 
 
+def _scored_review_export(pw) -> dict:
+    """The Jayapura review with every sampled follow-up scored once by the national admin, so
+    that its exports have rows; only the first call scores."""
+    from lapor.core.errors import InvalidInput
+    from lapor.monev.evaluation import review_score
+    from lapor.monev.models import FollowUpReview, FollowUpScore
+    from lapor.reports.actors import Actor
+
+    review = FollowUpReview.objects.get(pk=_evaluation_review(pw)["review_id"])
+    if not FollowUpScore.objects.filter(item__review=review).exists():
+        actor = Actor.for_user(pw.world.users["national_admin"])
+        for item in review.items.all():
+            try:
+                review_score(actor=actor, review_id=review.pk, item_id=item.pk, scores={"relevant": 3, "concrete": 4, "timely": 2, "polite": 4})
+            except InvalidInput:  # a report whose content the national admin may not read: timeliness only
+                review_score(actor=actor, review_id=review.pk, item_id=item.pk, scores={"timely": 2})
+    return {"fmt": "csv"}
+
+
+def _planned_item(pw) -> dict:
+    """The Surabaya action plan with one item (owned by the liaison officer's position), for its exports."""
+    from lapor.accounts.models import Position
+    from lapor.monev.evaluation import action_plan_add_item
+    from lapor.monev.models import ActionPlan
+    from lapor.reports.actors import Actor
+
+    kwargs = _evaluation_plan(pw)
+    plan = ActionPlan.objects.get(pk=kwargs["plan_id"])
+    if not plan.items.exists():
+        action_plan_add_item(
+            actor=Actor.for_user(pw.world.users["national_admin"]), plan_id=plan.pk, action="Pelatihan pejabat penghubung",
+            target="Semua unit terlatih", owner_position_id=str(Position.objects.get(holder=pw.world.users["liaison"]).pk), due="2026-12-31",
+        )
+    return kwargs
+
+
+def _plans_export(pw) -> dict:
+    _planned_item(pw)
+    return {"fmt": "csv"}
+
+
 # fmt: off
 ROUTES: dict[str, Route] = {
     # public pages
@@ -178,6 +219,7 @@ ROUTES: dict[str, Route] = {
     "survey:answer":           page(kwargs=lambda pw: {"survey_id": 1}),  # its POST writes an anonymous response (tests/survey)
     "survey:thanks":           page(kwargs=lambda pw: {"survey_id": 1}),
     "survey:results":          page(kwargs=lambda pw: {"survey_id": 1}),
+    "survey:results_export":   page(kwargs=lambda pw: {"survey_id": 1, "table": "jawaban", "fmt": "csv"}),  # no identity at all (tests/survey/test_exports.py)
     # monitoring dashboards (aggregates) and their exports; the open-report list (titles through readable_text, no identity)
     "monev:index":             page(),
     "monev:national":          page("", "?tabel=instansi&unduh=csv"),
@@ -189,11 +231,16 @@ ROUTES: dict[str, Route] = {
     "monev:open_reports":      page("", "?unduh=csv", "?unit=kota-35-78-disdik&unduh=csv", kwargs=lambda pw: {"code": "kota-35-78"}),  # tests/monev/test_exports.py
     # evaluation records (ADR 0017): the review page shows sampled follow-ups through the access policy (tests/monev/test_evaluation.py)
     "monev:evaluation_reviews":           page(),
+    "monev:evaluation_reviews_export":    page(kwargs=_scored_review_export),  # scores: tracking numbers only through the policy, no text (tests/monev/test_evaluation_exports.py)
     "monev:evaluation_review":            page(kwargs=_evaluation_review),  # its POST scores one sampled follow-up
+    "monev:evaluation_review_export":     page(kwargs=lambda pw: {**_scored_review_export(pw), **_evaluation_review(pw)}),
     "monev:evaluation_preventive":        page(),
+    "monev:evaluation_preventive_export": page(kwargs=lambda pw: {"fmt": "csv"}),
     "monev:evaluation_preventive_status": post_only("changes a preventive action's status (no report data)"),
     "monev:evaluation_plans":             page(),
+    "monev:evaluation_plans_export":      page(kwargs=_plans_export),
     "monev:evaluation_plan":              page(kwargs=_evaluation_plan),
+    "monev:evaluation_plan_export":       page(kwargs=lambda pw: {**_planned_item(pw), "fmt": "csv"}),
     "monev:evaluation_plan_item":         post_only("updates an action-plan item's progress (no report data)"),
     "monev:evaluation_ranking":           page("", "?dari=2026-01-01&sampai=2026-12-31", "?dari=2026-01-01&sampai=2026-12-31&provinsi=35"),
     # the API's own pages (its operations are classified by API_ROUTES)
