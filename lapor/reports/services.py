@@ -138,11 +138,11 @@ def _create(clean, actor: Actor, checked: list[CheckedFile], stored: list[str]) 
         data={"channel": report.channel, "target_agency": clean.target_agency.code if clean.target_agency else None},
         created_at=now,
     )
-    rollups.record(report, event)
+    rollup_statements = rollups.record(report, event)
     report.save(force_insert=True)
     public.index_for_search(report)
     event.report = report
-    event.save(force_insert=True)
+    rollups.save_event(event, rollup_statements)
     _store_attachments(report, event, checked, now, stored)
     return report
 
@@ -266,7 +266,7 @@ def apply_action(report: Report, action: str, actor: Actor, payload: dict, now, 
         data=effect.data,
         created_at=now,
     )
-    rollups.record(report, event)  # the report row carries its new monitoring facts
+    rollup_statements = rollups.record(report, event)  # the report row carries its new monitoring facts
     report.save()
-    event.save(force_insert=True)
+    rollups.save_event(event, rollup_statements)
     return event

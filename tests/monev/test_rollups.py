@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 from django.test import override_settings
 
 from lapor.agencies.models import Agency, Category, Region
@@ -321,3 +322,27 @@ def test_the_refresh_job_is_scheduled_and_run_by_the_embedded_worker(story, worl
     call_command("run_worker", "--once", stdout=out)
     assert "monitoring refresh: requests=1" in out.getvalue()
     assert not PendingRefresh.objects.exists() and rollups.verify().ok
+
+
+def test_a_transition_sends_its_rollup_cells_with_its_event(world):
+    """PostgreSQL: the rollup statements lead the event's INSERT (one round trip), so keeping
+    the rollups adds no statement to a submission; other databases send them first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(rollups_on: bool) -> list[str]:
+        with override_settings(LAPOR_MONEV_ROLLUPS=rollups_on), CaptureQueriesContext(connection) as seen:
+            scenario.submit(world.citizen)
+        return [q["sql"] for q in seen.captured_queries]
+
+    statements(False), statements(True)  # caches warmed (calendar, look-ups)
+    off, on = statements(False), statements(True)
+    inserts = [sql for sql in on if "reports_reportevent" in sql and "INSERT" in sql]
+    assert len(inserts) == 1
+    if connection.vendor == "postgresql":
+        assert len(on) == len(off)
+        assert inserts[0].startswith("WITH rollup_0 AS (INSERT INTO monev_rollup ")
+    else:
+        assert len(on) == len(off) + 1
+        assert any(sql.startswith("INSERT INTO monev_rollup ") for sql in on)
+    assert Rollup.objects.filter(basis=rollups.NATIONAL, grain=rollups.DAY).aggregate(n=Sum("received"))["n"] == 2
