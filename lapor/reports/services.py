@@ -242,6 +242,7 @@ def apply_action(report: Report, action: str, actor: Actor, payload: dict, now, 
     role = sorted(usable)[0]
     position = roles[role]
     from_status = report.status
+    was_public = public.is_public(report)
     before_stage, before_due = report.stage, report.stage_due_at
     effect = EFFECTS[action](report, Context(now=now, role=role, payload=payload))
     ended = deadlines.stage_end(before_stage, before_due, report, now)
@@ -269,4 +270,6 @@ def apply_action(report: Report, action: str, actor: Actor, payload: dict, now, 
     rollup_statements = rollups.record(report, event)  # the report row carries its new monitoring facts
     report.save()
     rollups.save_event(event, rollup_statements)
+    if not was_public and public.is_public(report):
+        public.index_for_search(report)
     return event

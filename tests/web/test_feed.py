@@ -52,6 +52,16 @@ def test_search_covers_only_the_redacted_public_text(feed_world, query, found):
     assert ("Jalan berlubang" in _feed(q=query)) is found
 
 
+def test_only_public_reports_are_indexed_and_from_when_they_become_public(feed_world, submit):
+    from lapor.reports.models import ReportSearchDocument
+
+    indexed = set(ReportSearchDocument.objects.values_list("report_id", flat=True))
+    assert indexed == {feed_world["accepted"].pk}  # disposed by the desk; not waiting, confidential or rejected
+    named, _ = submit(title="Lampu jalan padam", target_agency_code="kota-35-78")  # public at once
+    assert ReportSearchDocument.objects.filter(report=named).exists()
+    assert "Lampu jalan padam" in _feed(q="lampu")
+
+
 @pytest.mark.parametrize("query", ['"', "a OR b", "NEAR(", "*", "jalan' --", "ﷺ", "x" * 500])
 def test_search_input_is_never_an_error(feed_world, query):
     _feed(q=query)
