@@ -13,7 +13,6 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
 from django.utils.html import escape
 
 from lapor.accounts.models import User
@@ -23,7 +22,8 @@ from lapor.demo.accounts import DEMO_CITIZEN
 from lapor.demo.reports import load_demo
 from lapor.survey import selectors, services
 from lapor.survey.models import Answer, Question, Response, Survey
-from tests.conftest import MONDAY_9AM, sign_in
+from tests.conftest import MONDAY_9AM
+from tests.survey.test_results import page_for
 
 # Words that Indonesian questions and suggestions nearly always contain, and English rarely does.
 INDONESIAN = re.compile(r"\b(anda|apa|apakah|bagaimana|seberapa|dari|yang|di|dan|ada|mohon|tolong|saya|kami|tidak|sudah|untuk|"
@@ -76,15 +76,6 @@ def test_the_demo_survey_is_open_with_every_kind_of_question_and_its_responses(l
     texts = list(Answer.objects.filter(question__survey=survey).exclude(text="").values_list("text", flat=True))
     assert len(texts) >= 20 and all("{" not in t for t in texts)
     assert sum(bool(INDONESIAN.search(t)) for t in texts) >= 0.9 * len(texts)
-
-
-def page_for(user, survey) -> str:
-    client = Client(headers={"Accept-Language": "en"})
-    if user is not None:
-        sign_in(client, user)
-    response = client.get(f"/survei/{survey.pk}/hasil/")
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def test_the_results_page_shows_the_aggregates_to_all_and_the_written_answers_to_the_national_admin(loaded):

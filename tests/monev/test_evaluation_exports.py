@@ -21,6 +21,7 @@ from ..conftest import sign_in
 from . import evaluation_world
 from .evaluation_world import ANON_PHONE, SECRET_WORD
 from .helpers import tables_on
+from .test_evaluation import record_preventive
 
 WEEK = {"first": "2026-11-23", "last": "2026-11-29"}
 CSV, XLSX = "text/csv; charset=utf-8", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -184,15 +185,6 @@ def test_who_may_not_read_a_review_may_not_download_it(ew, scored):
 
 
 # --- preventive actions -------------------------------------------------------------------------
-def record_preventive(user, **overrides):
-    values = {
-        "agency_code": "kota-35-78", "category_codes": ["pendidikan-ppdb"], "region_code": "35",
-        "title": "Sosialisasi PPDB", "description": "Sosialisasi aturan PPDB ke semua sekolah.",
-        "owner": "Kepala Dinas Pendidikan", "start": "2026-12-01", "end": "2027-01-31", "status": "planned",
-    }
-    return evaluation.preventive_action_record(actor=A(user), **{**values, **overrides})
-
-
 def test_the_preventive_export_is_the_pages_list(ew):
     record_preventive(ew.w.city_admin)
     record_preventive(ew.auditor, title="Kotak saran", region_code="", end="", start="2026-12-05", status="in_progress", owner="Sekretaris Dinas")
