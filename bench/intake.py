@@ -462,15 +462,18 @@ def check_rows(url: str, acked: list[str], rows_before: int) -> dict:
     """Every acknowledged tracking number must have its report row and its submit event."""
     with psycopg.connect(benchlib.psycopg_conninfo(url)) as conn:
         total = conn.execute("SELECT count(*) FROM reports_report").fetchone()[0]
-        events = conn.execute("SELECT count(*) FROM reports_reportevent WHERE action = 'submit'").fetchone()[0]
+        from lapor.reports.states import ACTION_CODES
+
+        submit = ACTION_CODES.index("submit")  # the event log stores codes (ADR 0021)
+        events = conn.execute("SELECT count(*) FROM reports_reportevent WHERE action = %s", [submit]).fetchone()[0]
         idem = conn.execute("SELECT count(*) FROM reports_idempotencyrecord").fetchone()[0]
         found = {
             r[0] for r in conn.execute("SELECT tracking_number FROM reports_report WHERE tracking_number = ANY(%s)", [acked])
         }
         with_event = conn.execute(
-            "SELECT count(*) FROM reports_report r JOIN reports_reportevent e ON e.report_id = r.id AND e.seq = 1 AND e.action = 'submit' "
+            "SELECT count(*) FROM reports_report r JOIN reports_reportevent e ON e.report_id = r.id AND e.seq = 1 AND e.action = %s "
             "WHERE r.tracking_number = ANY(%s)",
-            [acked],
+            [submit, acked],
         ).fetchone()[0]
     new_rows = total - rows_before
     lost = [t for t in acked if t not in found]

@@ -99,3 +99,17 @@ class ArchiveReason(models.TextChoices):
     DUPLICATE = "duplicate", _("duplicate of another report")
     NOT_ACTIONABLE = "not_actionable", _("not actionable")
     RESOLVED_ELSEWHERE = "resolved_elsewhere", _("already resolved through another channel")
+
+
+# The event log's codes (lapor.core.codes.CodeField, ADR 0021): the word at position i is stored
+# as i. Append-only — a code is never changed or reused (tests/reports/test_event_codes.py pins them).
+STATUS_CODES = (
+    "", "submitted", "needs_info", "returned", "at_agency", "forwarded", "in_process", "followed_up",
+    "appealed", "closed", "rejected", "archived", "ombudsman",
+)
+ACTION_CODES = (
+    "", "submit", "dispose", "request_info", "supplement", "reject", "forward", "not_our_authority",
+    "archive", "respond", "follow_up", "interim_reply", "reply", "rate", "appeal", "dismiss_appeal",
+    "auto_close", "mark_overdue", "escalate", "offer_ombudsman", "ombudsman_consent", "ombudsman_decline",
+)
+ACTOR_ROLE_CODES = ("", "reporter", "national_admin", "agency_admin", "liaison_officer", "system")
