@@ -16,8 +16,6 @@ from fractions import Fraction
 from math import floor
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
-
 from lapor.accounts.models import Position, Role
 from lapor.agencies.models import Agency, AgencyDecree, Region
 from lapor.agencies.selectors import agency_and_units
@@ -300,24 +298,27 @@ def _agency_verifications(scope: Scope, period: Period) -> tuple[int, int]:
     authority". Receptions count even when the report has left the agency since (it is often
     the "not our authority" answer itself that is measured). A reception the desk took back
     (disposed elsewhere) before the agency decided is not decided. Returns (decided, on time)."""
-    codes = _codes(scope.agency_ids)
+    codes = set(_codes(scope.agency_ids))
+    # The data is read in Python (it is compact text in the database: lapor.reports.eventdata).
     receptions = ReportEvent.objects.filter(
-        Q(action=Action.SUBMIT, data__target_agency__in=codes) | Q(action=Action.DISPOSE, data__agency__in=codes),
-        period.q("created_at"),
-        scope.filter_q("report__"),
-    )
-    starts = {(report_id, seq) for report_id, seq in receptions.values_list("report_id", "seq")}
+        period.q("created_at"), scope.filter_q("report__"), action__in=[Action.SUBMIT, Action.DISPOSE]
+    ).values_list("report_id", "seq", "action", "data")
+    starts = {
+        (report_id, seq)
+        for report_id, seq, action, data in receptions
+        if data.get("target_agency" if action == Action.SUBMIT else "agency") in codes
+    }
     if not starts:
         return 0, 0
     later = (
-        ReportEvent.objects.filter(report__in=receptions.values("report_id"))
-        .filter(Q(action=Action.DISPOSE) | Q(data__stage_ended="agency_verification"))
+        ReportEvent.objects.filter(report__in={report_id for report_id, _ in starts})
         .only("report_id", "seq", "action", "data")
         .order_by("report_id", "seq")
     )
     by_report: dict[int, list[ReportEvent]] = {}
     for event in later:
-        by_report.setdefault(event.report_id, []).append(event)
+        if event.action == Action.DISPOSE or event.data.get("stage_ended") == "agency_verification":
+            by_report.setdefault(event.report_id, []).append(event)
     decided = on_time = 0
     for report_id, seq in starts:
         for event in by_report.get(report_id, ()):
@@ -340,9 +341,10 @@ def _re_dispositions(scope: Scope, period: Period) -> int:
     events = events.filter(scope.filter_q("report__"))
     if scope.is_unit:
         return 0
-    if not scope.is_national:
-        events = events.filter(data__from_agency__in=_codes(scope.agency_ids))
-    return events.count()
+    if scope.is_national:
+        return events.count()
+    codes = set(_codes(scope.agency_ids))
+    return sum(data.get("from_agency") in codes for data in events.values_list("data", flat=True))
 
 
 def _top_of(tree: set[int]) -> dict[int, int]:

@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from lapor.core.codes import CodeField
 from lapor.monev.facts import FactsField
 
+from .eventdata import EventDataField
 from .states import (
     ACTION_CODES,
+    ACTIVE,
     ACTOR_ROLE_CODES,
     STATUS_CODES,
     Action,
@@ -44,7 +46,8 @@ class Report(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
     event_date = models.DateField(_("date of the event"), null=True, blank=True)
-    region = models.ForeignKey("agencies.Region", on_delete=models.PROTECT, verbose_name=_("location"))
+    # One index (report_region, below) serves both the equality and the prefix look-ups.
+    region = models.ForeignKey("agencies.Region", on_delete=models.PROTECT, verbose_name=_("location"), db_index=False)
     address = models.CharField(_("address"), max_length=300, blank=True)
     latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
@@ -119,6 +122,14 @@ class Report(models.Model):
     # the row so that a transition moves its rollup cells without reading anything else; a dict
     # in Python, a compact array in the database (lapor/monev/facts.py).
     monitoring_facts = FactsField(default=dict, blank=True, editable=False)
+    # What the public feed's search reads (lapor.reports.public, ADR 0013): NULL until the report
+    # is public; then its title and description with personal data redacted (lapor.core.redact),
+    # so that searching for a phone number or NIK cannot reveal which report contains one — or ""
+    # when redacting changed nothing, and the search reads the title and description themselves
+    # (most reports: the text is not stored twice). Kept in step with the description by the
+    # services. PostgreSQL: a partial GIN index on that text; SQLite: an FTS5 table kept by
+    # triggers (migration 0013).
+    search_text = models.TextField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -129,13 +140,20 @@ class Report(models.Model):
             models.Index(fields=["agency", "status"], name="report_agency_status"),
             models.Index(fields=["agency", "received_at"], name="report_agency_received"),
             models.Index(fields=["unit", "status"], name="report_unit_status"),
-            models.Index(fields=["reporter", "submitted_at"], name="report_reporter"),
+            # Two in three reports come from guests: index only the signed-in citizens' ones.
+            models.Index(fields=["reporter", "submitted_at"], name="report_reporter", condition=Q(reporter__isnull=False)),
             models.Index(fields=["submitted_at"], name="report_submitted"),
+            # PostgreSQL: pattern ops serve `=` and `LIKE '35.78.%'` (a province's or regency's
+            # reports) alike; Django's default would be two indexes (0.3 GB each at ten million reports).
+            models.Index(fields=["region"], name="report_region", opclasses=["varchar_pattern_ops"]),
             models.Index(
                 fields=["escalate_at"], name="report_escalate_at", condition=Q(escalation_level=1)
             ),
             models.Index(
-                fields=["ombudsman_due_at"], name="report_ombudsman_due", condition=Q(ombudsman_offered_at__isnull=True)
+                # What the sweep's Ombudsman offer looks for (sweep.py): reports still handled, not yet offered.
+                fields=["ombudsman_due_at"],
+                name="report_ombudsman_due",
+                condition=Q(ombudsman_offered_at__isnull=True, status__in=sorted(ACTIVE)),
             ),
             # Most reports have none of these: index only the ones that do (deleting an agency or
             # finding a report's duplicates reads them).
@@ -184,7 +202,7 @@ class ReportEvent(models.Model):
     actor_agency = models.ForeignKey("agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     note = models.TextField(blank=True)
     note_public = models.BooleanField(default=False)
-    data = models.JSONField(default=dict, blank=True)
+    data = EventDataField(default=dict, blank=True)  # a dict; compact JSON text in the database (ADR 0021)
     created_at = models.DateTimeField()
 
     class Meta:
@@ -229,18 +247,6 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_scope_key")]
-
-
-class ReportSearchDocument(models.Model):
-    """The publicly searchable text of a report that may appear in the public feed: its title and
-    description with personal data redacted (lapor.core.redact), so that searching for a phone
-    number or NIK cannot reveal which report contains it. Confidential reports have none.
-
-    PostgreSQL searches it through a GIN index on to_tsvector('indonesian', text); SQLite through
-    an FTS5 table kept in step by triggers (both created in migration 0002)."""
-
-    report = models.OneToOneField(Report, primary_key=True, on_delete=models.CASCADE, related_name="+")
-    text = models.TextField()
 
 
 class ReportSupport(models.Model):

@@ -22,7 +22,7 @@ from lapor.core import clock
 from lapor.core.errors import Conflict, InvalidInput, NotFound
 from lapor.core.redact import redact
 
-from .models import Report, ReportSearchDocument, ReportSupport
+from .models import Report, ReportSupport
 from .states import Status
 
 # Accepted for handling at least once; not rejected, archived or still unverified.
@@ -45,14 +45,21 @@ def is_public(report: Report) -> bool:
 
 
 def index_for_search(report: Report) -> None:
-    """Write the searchable text of a report that is public now: at its submission when it names
-    an agency, else when a transition makes it public (the desk's disposition). Only the public
-    feed searches, and it shows public reports only: the three in four submissions that wait for
-    the desk, and those it rejects, need no document (one INSERT fewer on the intake path). A
-    document once written stays; writing it again does nothing."""
+    """Set the searchable text of a report that is public now (before the report is saved): at
+    its submission when it names an agency, else when a transition makes it public (the desk's
+    disposition), and again on every later transition, so that a changed description is searched
+    as it reads now, redacted. Only the public feed searches, and it shows public reports only: the
+    three in four submissions that wait for the desk, and those it rejects, have none. "" stands
+    for "the title and description as they are" (redaction changed nothing)."""
     if is_public(report):
-        document = ReportSearchDocument(report=report, text=redact(f"{report.title}\n{report.description}"))
-        ReportSearchDocument.objects.bulk_create([document], ignore_conflicts=True)
+        original = f"{report.title}\n{report.description}"
+        redacted = redact(original)
+        report.search_text = "" if redacted == original else redacted
+
+
+# The text the search reads, as PostgreSQL's GIN index (migration 0013) writes it: the query
+# must repeat the indexed expression exactly for the index to be used.
+SEARCHED_TEXT = "(CASE WHEN search_text = '' THEN title || E'\\n' || description ELSE search_text END)"
 
 
 @dataclass(frozen=True)
@@ -72,8 +79,8 @@ def _search(query: str) -> Q:
         return Q()
     if connection.vendor == "postgresql":
         sql = (
-            "SELECT report_id FROM reports_reportsearchdocument "
-            "WHERE to_tsvector('indonesian', text) @@ plainto_tsquery('indonesian', %s)"
+            "SELECT id FROM reports_report WHERE search_text IS NOT NULL "
+            f"AND to_tsvector('indonesian', {SEARCHED_TEXT}) @@ plainto_tsquery('indonesian', %s)"
         )
         return Q(pk__in=RawSQL(sql, [" ".join(words)]))
     # FTS5: every word must match, each as a quoted prefix term (no operator injection).

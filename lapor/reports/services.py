@@ -139,8 +139,8 @@ def _create(clean, actor: Actor, checked: list[CheckedFile], stored: list[str]) 
         created_at=now,
     )
     rollup_statements = rollups.record(report, event)
-    report.save(force_insert=True)
     public.index_for_search(report)
+    report.save(force_insert=True)
     event.report = report
     rollups.save_event(event, rollup_statements)
     _store_attachments(report, event, checked, now, stored)
@@ -242,7 +242,6 @@ def apply_action(report: Report, action: str, actor: Actor, payload: dict, now, 
     role = sorted(usable)[0]
     position = roles[role]
     from_status = report.status
-    was_public = public.is_public(report)
     before_stage, before_due = report.stage, report.stage_due_at
     effect = EFFECTS[action](report, Context(now=now, role=role, payload=payload))
     ended = deadlines.stage_end(before_stage, before_due, report, now)
@@ -268,8 +267,7 @@ def apply_action(report: Report, action: str, actor: Actor, payload: dict, now, 
         created_at=now,
     )
     rollup_statements = rollups.record(report, event)  # the report row carries its new monitoring facts
+    public.index_for_search(report)  # public now: its search text, as the description reads now
     report.save()
     rollups.save_event(event, rollup_statements)
-    if not was_public and public.is_public(report):
-        public.index_for_search(report)
     return event

@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from lapor.core import clock
+from lapor.reports import public
 from lapor.reports.actors import Actor
 from lapor.reports.models import Report, ReportSupport
 from lapor.reports.services import report_act
@@ -53,13 +54,31 @@ def test_search_covers_only_the_redacted_public_text(feed_world, query, found):
 
 
 def test_only_public_reports_are_indexed_and_from_when_they_become_public(feed_world, submit):
-    from lapor.reports.models import ReportSearchDocument
+    from lapor.reports.models import Report
 
-    indexed = set(ReportSearchDocument.objects.values_list("report_id", flat=True))
+    indexed = set(Report.objects.filter(search_text__isnull=False).values_list("pk", flat=True))
     assert indexed == {feed_world["accepted"].pk}  # disposed by the desk; not waiting, confidential or rejected
     named, _ = submit(title="Lampu jalan padam", target_agency_code="kota-35-78")  # public at once
-    assert ReportSearchDocument.objects.filter(report=named).exists()
+    named.refresh_from_db()
+    assert named.search_text == ""  # nothing to redact: the search reads the title and description
     assert "Lampu jalan padam" in _feed(q="lampu")
+
+
+def test_the_stored_search_text_is_the_redacted_text_and_follows_the_description(feed_world, world):
+    """A public report whose text has personal data keeps its redacted text; when its description
+    changes, the search reads the new one (redacted), never the old one."""
+    from lapor.reports.models import Report
+
+    accepted = Report.objects.get(pk=feed_world["accepted"].pk)
+    assert accepted.search_text and PHONE not in accepted.search_text and "[TELEPON]" in accepted.search_text
+    Report.objects.filter(pk=accepted.pk).update(description="Trotoar rusak di depan pasar, hubungi 081234567890.")
+    accepted.refresh_from_db()
+    public.index_for_search(accepted)
+    accepted.save()
+    assert "Jalan berlubang" in _feed(q="berlubang")  # the title still matches
+    assert "Jalan berlubang" in _feed(q="trotoar")
+    assert "Jalan berlubang" not in _feed(q="081234567890")
+    assert "Jalan berlubang" not in _feed(q="kapan")  # the old description ("... kapan saja") is no longer searched
 
 
 @pytest.mark.parametrize("query", ['"', "a OR b", "NEAR(", "*", "jalan' --", "ﷺ", "x" * 500])
@@ -175,3 +194,34 @@ def test_htmx_gets_only_the_results_and_the_support_form(world, feed_world):
     assert "1 person supports this report." in html and "your support has been counted" in html
     html = client.post(f"/lacak/{report.tracking_number}/dukung/", headers=HTMX).content.decode()
     assert "You already support this report." in html and "1 person supports this report." in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_moves_the_search_documents_into_the_reports_and_back(feed_world):
+    """Migration 0013: a document equal to the title and description becomes "", a redacted one
+    stays as it is; the search finds the same reports afterwards; backwards the documents return."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    accepted = feed_world["accepted"]
+    plain = Report.objects.get(pk=feed_world["confidential"].pk)  # any report: the migration copies what the table holds
+    before, latest = [("reports", "0012_one_region_index")], [("reports", "0013_search_text_in_report")]
+    redacted = Report.objects.get(pk=accepted.pk).search_text
+    try:
+        MigrationExecutor(connection).migrate(before)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT report_id, text FROM reports_reportsearchdocument")
+            assert dict(cursor.fetchall()) == {accepted.pk: redacted}
+            cursor.execute(
+                "INSERT INTO reports_reportsearchdocument (report_id, text) VALUES (%s, %s)", [plain.pk, f"{plain.title}\n{plain.description}"]
+            )
+        MigrationExecutor(connection).migrate(latest)
+        texts = dict(Report.objects.filter(search_text__isnull=False).values_list("pk", "search_text"))
+        assert texts == {accepted.pk: redacted, plain.pk: ""}
+        assert "Jalan berlubang" in _feed(q="berlubang") and PHONE not in _feed(q="berlubang")
+        MigrationExecutor(connection).migrate(before)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT report_id, text FROM reports_reportsearchdocument")
+            assert dict(cursor.fetchall()) == {accepted.pk: redacted, plain.pk: f"{plain.title}\n{plain.description}"}
+    finally:
+        MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
