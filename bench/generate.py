@@ -649,20 +649,22 @@ def report_columns():
     )
 
 
-def searchable(reports, events) -> list:
-    """The reports that have a search document, as the app writes them (public.index_for_search):
-    not confidential, and public at some moment of their life — a report the desk rejected
-    straight away never was."""
+def set_search_text(reports, events) -> None:
+    """Each report's `search_text` as the app leaves it (public.index_for_search): NULL unless it
+    is not confidential and was public at some moment of its life (a report the desk rejected
+    straight away never was); then its redacted title and description, or "" when redacting
+    changed nothing."""
+    from lapor.core.redact import redact
     from lapor.reports.public import PUBLIC_STATUSES
 
     public = {e.report.id for e in events if e.to_status in PUBLIC_STATUSES}
-    return [r for r in reports if not r.is_confidential and r.id in public]
-
-
-def search_text(r) -> str:
-    from lapor.core.redact import redact
-
-    return redact(f"{r.title}\n{r.description}")
+    for r in reports:
+        if r.is_confidential or r.id not in public:
+            r.search_text = None
+            continue
+        original = f"{r.title}\n{r.description}"
+        redacted = redact(original)
+        r.search_text = "" if redacted == original else redacted
 
 
 def _copy_text(v: str) -> str:
@@ -712,6 +714,7 @@ def _copy_field_formatter():
 _FMT = None
 _REPORT_LINE = None
 _ACTION_CODE = _STATUS_CODE = _ROLE_CODE = None  # word -> code text, set with _FMT
+_PACK_DATA = None  # an event's data -> its compact text, set with _FMT
 
 
 def _report_line_function(fields):
@@ -751,7 +754,7 @@ def _codes(codes: tuple[str, ...]) -> dict[str, str]:
 
 
 def event_line(e) -> str:
-    fmt, action, status, role = _FMT, _ACTION_CODE, _STATUS_CODE, _ROLE_CODE
+    action, status, role, pack_data = _ACTION_CODE, _STATUS_CODE, _ROLE_CODE, _PACK_DATA
     actor, pos, agency = e.actor, e.actor_position, e.actor_agency
     return "\t".join(
         (
@@ -767,7 +770,7 @@ def event_line(e) -> str:
             str(agency.pk) if agency is not None else "\\N",
             _copy_text(e.note),
             "t" if e.note_public else "f",
-            fmt(e.data),
+            _copy_text(pack_data(e.data)),
             e.created_at.isoformat(),
         )
     )
@@ -798,7 +801,8 @@ def _copy_chunks(cp, lines, size=2000):
 
 def write_batch_pg(reports, events) -> None:
     """COPY the batch in PostgreSQL's text format, rows formatted here (one string per row)."""
-    global _FMT, _REPORT_LINE, _ACTION_CODE, _STATUS_CODE, _ROLE_CODE
+    set_search_text(reports, events)
+    global _FMT, _REPORT_LINE, _ACTION_CODE, _STATUS_CODE, _ROLE_CODE, _PACK_DATA
     from django.db import connection, transaction
 
     from lapor.reports.models import Report, ReportEvent
@@ -808,6 +812,7 @@ def write_batch_pg(reports, events) -> None:
         _REPORT_LINE = _report_line_function(Report._meta.concrete_fields)
         field = ReportEvent._meta.get_field
         _ACTION_CODE, _STATUS_CODE, _ROLE_CODE = (_codes(field(n).codes) for n in ("action", "to_status", "actor_role"))
+        _PACK_DATA = field("data").get_prep_value  # the compact text (lapor.reports.eventdata)
     rcols, ecols = report_columns()
     if sorted(a for _, a in ecols) != sorted(EVENT_COLUMNS) or any(c != a for c, a in ecols):
         raise RuntimeError(f"ReportEvent's columns changed ({ecols}): update EVENT_COLUMNS and event_line")
@@ -830,17 +835,15 @@ def write_batch_pg(reports, events) -> None:
                 _copy_chunks(cp, [line(r.__dict__) for r in reports])
             with cur.copy(f"COPY reports_reportevent ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as cp:
                 _copy_chunks(cp, [event_line(e) for e in events])
-            # The public feed's search text, as public.index_for_search writes it.
-            with cur.copy("COPY reports_reportsearchdocument (report_id, text) FROM STDIN") as cp:
-                _copy_chunks(cp, [f"{r.id}\t{_copy_text(search_text(r))}" for r in searchable(reports, events)])
 
 
 def write_batch_orm(reports, events) -> None:
     from django.db import transaction
     from django.db.models import Max
 
-    from lapor.reports.models import Report, ReportEvent, ReportSearchDocument
+    from lapor.reports.models import Report, ReportEvent
 
+    set_search_text(reports, events)
     rcols, _ = report_columns()
     attrs = [a for _, a in rcols]
     with transaction.atomic():
@@ -852,9 +855,6 @@ def write_batch_orm(reports, events) -> None:
         for i, e in enumerate(events):
             e.id = start + i
         ReportEvent.objects.bulk_create([ReportEvent(**e.values()) for e in events], batch_size=1000)
-        ReportSearchDocument.objects.bulk_create(
-            [ReportSearchDocument(report_id=r.id, text=search_text(r)) for r in searchable(reports, events)], batch_size=1000
-        )
 
 
 class _Exists:
@@ -1068,7 +1068,7 @@ def run_chunk(args) -> dict:
 
 
 # --- bulk-load mode: what PostgreSQL's "Populating a Database" advises ----------------------------
-LOAD_TABLES = ("reports_report", "reports_reportevent", "reports_reportsearchdocument")
+LOAD_TABLES = ("reports_report", "reports_reportevent")
 PENDING_TABLE = "bench_generate_pending_ddl"  # the DDL to restore, kept in the database until restored
 
 
@@ -1161,7 +1161,7 @@ def restore_secondary(cursor, *, workers: int = 2, maintenance_work_mem: str = "
         return 0
     conninfo = benchlib.conninfo_of(connection)
     timings = timings if timings is not None else {}
-    order = {"reports_reportevent": 0, "reports_report": 1, "reports_reportsearchdocument": 2}
+    order = {"reports_reportevent": 0, "reports_report": 1}
 
     def table_of(ddl):
         m = re.search(r" ON (?:ONLY )?(?:public\.)?(\w+)", ddl) or re.search(r"ALTER TABLE (\w+)", ddl)
@@ -1175,7 +1175,7 @@ def restore_secondary(cursor, *, workers: int = 2, maintenance_work_mem: str = "
             conn.execute(ddl)
         timings[ddl] = round(time.perf_counter() - t0, 2)
 
-    indexes = sorted((d for k, d in pending if k == "index"), key=lambda d: (order.get(table_of(d), 9), "gin" not in d))
+    indexes = sorted((d for k, d in pending if k == "index"), key=lambda d: ("gin" not in d, order.get(table_of(d), 9)))
     uniques = [d for k, d in pending if k == "unique"]
     fks = [d for k, d in pending if k == "foreign key"]
     # the full-text GIN index (one process, no parallel build) and the events' indexes first
