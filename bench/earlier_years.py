@@ -19,7 +19,7 @@ What keeps every copy exact, so that `manage.py monev_verify` finds no differenc
   (crc32 % 16) as the original, so each copy's rollup cells are the original's, moved in time:
   the jobs sum the copied reports' day cells apart (rollups.Accumulator `also=`), and each copy
   adds them at its shifted days; its monthly rows are summed from those in SQL.
-- Events' due dates (`stage_due_at`, `due`, `due_date` in their data) move too.
+- Events' due dates (`stage_due_at`, `due`, `due_date` in their compact data: "d", "e", "D") move too.
 """
 
 from __future__ import annotations
@@ -216,7 +216,7 @@ def _copy_one(k: int, numbers: list[tuple[int, str]], report_cols: list[str], ev
 
 
 def copy_reports(years: int, *, workers: int = 2, seed: int = 1) -> dict:
-    """Copy the finished reports (with their events and search documents) into `years` earlier
+    """Copy the finished reports (with their events; their search text is in the row) into `years` earlier
     years. Run with the load's indexes dropped (bulk mode); returns counts and timings."""
     from django.db import connection
 

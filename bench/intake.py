@@ -462,6 +462,8 @@ def check_rows(url: str, acked: list[str], rows_before: int) -> dict:
     """Every acknowledged tracking number must have its report row and its submit event."""
     with psycopg.connect(benchlib.psycopg_conninfo(url)) as conn:
         total = conn.execute("SELECT count(*) FROM reports_report").fetchone()[0]
+        if str(benchlib.ROOT) not in sys.path:  # lapor.reports.states needs no Django set-up
+            sys.path.insert(0, str(benchlib.ROOT))
         from lapor.reports.states import ACTION_CODES
 
         submit = ACTION_CODES.index("submit")  # the event log stores codes (ADR 0021)
