@@ -61,3 +61,21 @@ class CodeField(models.SmallIntegerField):
 
     def value_to_string(self, obj):
         return self.value_from_object(obj) or ""
+
+
+class PackedDictField(models.TextField):
+    """A dict in Python, stored as the text `pack` makes of it (`unpack` reads it back): the
+    compact forms of `Report.monitoring_facts` (lapor.monev.facts) and `ReportEvent.data`
+    (lapor.reports.eventdata). Subclasses set `pack` and `unpack` (staticmethods)."""
+
+    def from_db_value(self, value, expression, connection):
+        return self.unpack(value) if value is not None else {}
+
+    def to_python(self, value):
+        return self.unpack(value) if isinstance(value, str) else (value or {})
+
+    def get_prep_value(self, value):
+        return self.pack(value) if isinstance(value, dict) else value
+
+    def value_to_string(self, obj):
+        return self.pack(self.value_from_object(obj))

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from django.db import models
+from lapor.core.codes import PackedDictField
 
 _EPOCH = date(1970, 1, 1)
 _DAY_US = 86_400_000_000
@@ -102,14 +102,8 @@ def unpack(text: str) -> dict:
     return {"ev": ev, "st": st}
 
 
-class FactsField(models.TextField):
+class FactsField(PackedDictField):
     """`Report.monitoring_facts`: a dict in Python, the packed array in the database."""
 
-    def from_db_value(self, value, expression, connection):
-        return unpack(value) if value is not None else {}
-
-    def to_python(self, value):
-        return unpack(value) if isinstance(value, str) else (value or {})
-
-    def get_prep_value(self, value):
-        return pack(value) if isinstance(value, dict) else value
+    pack = staticmethod(pack)
+    unpack = staticmethod(unpack)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from django.db import models
+from lapor.core.codes import PackedDictField
 
 # Append-only, like the codes (lapor.core.codes): rows written with a letter keep it.
 KEYS = {
@@ -83,17 +83,8 @@ def unpack(text: str) -> dict:
     return data
 
 
-class EventDataField(models.TextField):
+class EventDataField(PackedDictField):
     """`ReportEvent.data`: a dict in Python, the compact text in the database."""
 
-    def from_db_value(self, value, expression, connection):
-        return unpack(value) if value is not None else {}
-
-    def to_python(self, value):
-        return unpack(value) if isinstance(value, str) else (value or {})
-
-    def get_prep_value(self, value):
-        return pack(value) if isinstance(value, dict) else value
-
-    def value_to_string(self, obj):
-        return pack(self.value_from_object(obj))
+    pack = staticmethod(pack)
+    unpack = staticmethod(unpack)
