@@ -303,12 +303,9 @@ def copy_cells(totals, years: int) -> int:
         for k in range(1, years + 1):
             shift = SHIFT_DAYS * k
             month = f"date_trunc('month', day - {shift})::date"
-            # Each SELECT in the unique index's order (basis, grain, agency, day, ...): the index
-            # pages then take their rows together instead of one random page read a row.
-            order = "ORDER BY 1, 2, 4, 3, 5, 6, 7"
             for select in (  # the day rows, then the monthly rows summed from them
-                f"SELECT basis, 'D', day - {shift}, {rest}, {cols} FROM {CELLS_TABLE} {order}",
-                f"SELECT basis, 'M', {month}, {rest}, {sums} FROM {CELLS_TABLE} GROUP BY basis, {month}, {rest} {order}",
+                f"SELECT basis, 'D', day - {shift}, {rest}, {cols} FROM {CELLS_TABLE}",
+                f"SELECT basis, 'M', {month}, {rest}, {sums} FROM {CELLS_TABLE} GROUP BY basis, {month}, {rest}",
             ):
                 c.execute(
                     f"INSERT INTO monev_rollup ({', '.join(key)}, {cols}) {select} "
@@ -317,10 +314,10 @@ def copy_cells(totals, years: int) -> int:
                 )
                 written += c.rowcount
             for select in (
-                f"SELECT basis, 'D', day - {shift}, {rest}, metric, days, n FROM {DAYS_TABLE} {order}, 8, 9",
+                f"SELECT basis, 'D', day - {shift}, {rest}, metric, days, n FROM {DAYS_TABLE}",
                 (
                     f"SELECT basis, 'M', {month}, {rest}, metric, days, sum(n) FROM {DAYS_TABLE} "
-                    f"GROUP BY basis, {month}, {rest}, metric, days {order}, 8, 9"
+                    f"GROUP BY basis, {month}, {rest}, metric, days"
                 ),
             ):
                 c.execute(

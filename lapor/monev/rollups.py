@@ -372,11 +372,9 @@ def _copy_upsert(model, columns: tuple, conflict: str, rows, updates: str) -> No
         with cursor.cursor.copy(f"COPY load_{table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        # In the unique index's order: each index page then takes its rows together (at tens of
-        # millions of rows the index is far larger than shared_buffers; unsorted, every row reads a page).
         cursor.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM load_{table} "
-            f"ORDER BY {conflict.strip('()')} ON CONFLICT {conflict} DO UPDATE SET {updates.format(t=table)}"
+            f"ON CONFLICT {conflict} DO UPDATE SET {updates.format(t=table)}"
         )
         cursor.execute(f"DROP TABLE load_{table}")  # the caller's transaction may go on
 

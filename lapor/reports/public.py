@@ -47,8 +47,8 @@ def is_public(report: Report) -> bool:
 def index_for_search(report: Report) -> None:
     """Set the searchable text of a report that is public now (before the report is saved): at
     its submission when it names an agency, else when a transition makes it public (the desk's
-    disposition), and again on every later transition, so that a changed description is searched
-    as it reads now, redacted. Only the public feed searches, and it shows public reports only: the
+    disposition), and again whenever its title or description changes (services), so that a
+    supplemented description is searched as it reads now, redacted. Only the public feed searches, and it shows public reports only: the
     three in four submissions that wait for the desk, and those it rejects, have none. "" stands
     for "the title and description as they are" (redaction changed nothing)."""
     if is_public(report):

@@ -243,6 +243,7 @@ def apply_action(report: Report, action: str, actor: Actor, payload: dict, now, 
     position = roles[role]
     from_status = report.status
     before_stage, before_due = report.stage, report.stage_due_at
+    text_before = (report.title, report.description)
     effect = EFFECTS[action](report, Context(now=now, role=role, payload=payload))
     ended = deadlines.stage_end(before_stage, before_due, report, now)
     if ended:
@@ -267,7 +268,8 @@ def apply_action(report: Report, action: str, actor: Actor, payload: dict, now, 
         created_at=now,
     )
     rollup_statements = rollups.record(report, event)  # the report row carries its new monitoring facts
-    public.index_for_search(report)  # public now: its search text, as the description reads now
+    if report.search_text is None or (report.title, report.description) != text_before:
+        public.index_for_search(report)  # public now, or its text changed: searched as it reads now
     report.save()
     rollups.save_event(event, rollup_statements)
     return event
