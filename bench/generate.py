@@ -15,11 +15,12 @@ written, and every event sequence is legal (seq 1..version).
 PostgreSQL: rows are written with COPY (psycopg 3 `cursor.copy`, rows formatted here in COPY's text
 format), ids reserved from the tables' sequences, in batches (one transaction each,
 synchronous_commit off), by --jobs processes. A big load (--bulk; by default when --reports >= 50,000
-and >= the reports already there) first drops the three loaded tables' foreign keys, unique
-constraints and secondary indexes (the full-text GIN index too) and turns their autovacuum off, and
-re-creates and validates them afterwards (maintenance_work_mem 1GB, --index-workers at a time),
-timed as part of the wall time; then ANALYZE. The DDL waits in the table bench_generate_pending_ddl
-until it has run, so an interrupted load's indexes are restored by the next run. SQLite (no DATABASE_URL):
+and >= the reports already there) first drops everything on the two loaded tables but their columns
+(primary keys, foreign keys, other tables' foreign keys to them, unique constraints, secondary
+indexes, the full-text GIN index) and turns their autovacuum off; afterwards bench/bulkload.py
+builds them again in two lanes beside the rollup write, timed as part of the wall time; then
+ANALYZE. The DDL waits in the table bench_generate_pending_ddl until it has run, so an interrupted
+load's indexes are restored by the next run. SQLite (no DATABASE_URL):
 bulk_create. Reference data: `manage.py load_reference` when the project has it, else a minimal
 slice created here. Officials' positions (and their users, with unusable passwords) and a pool of
 citizen accounts are created for the agencies used.
@@ -50,7 +51,8 @@ import benchlib
 
 benchlib.use_venv()
 
-import earlier_years as copies  # noqa: E402  (after the venv is on the path)
+import bulkload  # noqa: E402  (after the venv is on the path)
+import earlier_years as copies  # noqa: E402
 
 # --- the world the simulation runs in (loaded once, before any fork) -----------------------------
 
@@ -1067,130 +1069,41 @@ def run_chunk(args) -> dict:
     }
 
 
-# --- bulk-load mode: what PostgreSQL's "Populating a Database" advises ----------------------------
-LOAD_TABLES = ("reports_report", "reports_reportevent")
-PENDING_TABLE = "bench_generate_pending_ddl"  # the DDL to restore, kept in the database until restored
-
-
-def _secondary_ddl(cursor) -> list[tuple[str, str, str]]:
-    """(kind, drop statement, create statement) of the loaded tables' foreign keys, unique
-    constraints and secondary indexes (the full-text GIN index included): everything but the
-    primary keys and CHECK constraints."""
-    out = []
-    cursor.execute(
-        "SELECT c.contype, t.relname, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
-        "JOIN pg_class t ON t.oid = c.conrelid WHERE t.relname = ANY(%s) AND c.contype IN ('f', 'u') "
-        "ORDER BY c.contype DESC, t.relname, c.conname",
-        [list(LOAD_TABLES)],
-    )
-    constraints = cursor.fetchall()
-    for contype, table, name, definition in constraints:
-        kind = "unique" if contype == "u" else "foreign key"
-        out.append((kind, f'ALTER TABLE {table} DROP CONSTRAINT "{name}"', f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'))
-    cursor.execute(
-        "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-        "JOIN pg_class t ON t.oid = x.indrelid WHERE t.relname = ANY(%s) AND NOT x.indisprimary "
-        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid) "
-        "ORDER BY t.relname, i.relname",
-        [list(LOAD_TABLES)],
-    )
-    for name, definition in cursor.fetchall():
-        out.append(("index", f'DROP INDEX "{name}"', definition))
-    return out
-
-
-def drop_secondary(cursor) -> list[tuple[str, str, str]]:
-    """Drop foreign keys (first), unique constraints and secondary indexes of the loaded tables,
-    remembering their DDL in a table of the database (so that an interrupted load can restore
-    them: restore_secondary at the next run); autovacuum off for the tables during the load."""
-    restore_secondary(cursor)  # what an interrupted earlier run left
-    ddl = _secondary_ddl(cursor)
-    cursor.execute(f"CREATE TABLE IF NOT EXISTS {PENDING_TABLE} (seq int PRIMARY KEY, kind text, ddl text)")
-    cursor.execute(f"DELETE FROM {PENDING_TABLE}")
-    for i, (kind, _, create) in enumerate(ddl):
-        cursor.execute(f"INSERT INTO {PENDING_TABLE} VALUES (%s, %s, %s)", [i, kind, create])
-    for table in LOAD_TABLES:
-        cursor.execute(f"ALTER TABLE {table} SET (autovacuum_enabled = false)")
-    for _, drop, _ in ddl:
-        cursor.execute(drop)
-    return ddl
-
-
-_RENUMBERED: list[int] = []
-
-
-def _dedupe_tracking_numbers(cursor) -> int:
-    """Jobs draw tracking numbers independently (50 random bits each, as the app does); without
-    the unique index during the load two may collide (p ~ n^2 / 2^51). Give the later one a new
-    number, as the app's retry would."""
-    from lapor.reports.tokens import new_tracking_number
-
-    cursor.execute(
-        "SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY tracking_number ORDER BY id) AS k "
-        "FROM reports_report WHERE tracking_number IN (SELECT tracking_number FROM reports_report "
-        "GROUP BY tracking_number HAVING count(*) > 1)) d WHERE k > 1"
-    )
-    ids = [row[0] for row in cursor.fetchall()]
-    _RENUMBERED.extend(ids)  # their monitoring facts carry the old number's shard: refreshed later
-    for pk in ids:
-        while True:
-            number = new_tracking_number()
-            cursor.execute("SELECT 1 FROM reports_report WHERE tracking_number = %s", [number])
-            if not cursor.fetchone():
-                break
-        cursor.execute("UPDATE reports_report SET tracking_number = %s WHERE id = %s", [number, pk])
-    return len(ids)
-
-
-def restore_secondary(cursor, *, workers: int = 2, maintenance_work_mem: str = "1GB", timings: dict | None = None) -> int:
-    """Re-create what drop_secondary dropped: indexes first (`workers` connections at a time,
-    largest table first, maintenance_work_mem raised), then unique constraints, then foreign keys
-    (each validated over the whole table). Autovacuum back on. Returns how many statements ran."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    import psycopg
+def write_rollups(parts, earlier_years: int, timings: dict, *, beside: bool = False) -> None:
+    """The loaded reports' monitoring rollups (lapor/monev/rollups.py): the jobs' sums. Into empty
+    tables at once (bulkload.write_rollups); else added to what the tables hold. `beside`: on a
+    thread of its own beside the index rebuild, at a lower CPU priority (its own connection,
+    closed at the end)."""
     from django.db import connection
 
-    cursor.execute("SELECT to_regclass(%s)", [PENDING_TABLE])
-    if cursor.fetchone()[0] is None:
-        return 0
-    cursor.execute(f"SELECT kind, ddl FROM {PENDING_TABLE} ORDER BY seq")
-    pending = cursor.fetchall()
-    if not pending:
-        cursor.execute(f"DROP TABLE {PENDING_TABLE}")
-        return 0
-    conninfo = benchlib.conninfo_of(connection)
-    timings = timings if timings is not None else {}
-    order = {"reports_reportevent": 0, "reports_report": 1}
+    from lapor.monev import rollups as monev_rollups
 
-    def table_of(ddl):
-        m = re.search(r" ON (?:ONLY )?(?:public\.)?(\w+)", ddl) or re.search(r"ALTER TABLE (\w+)", ddl)
-        return m.group(1) if m else ""
-
-    def run(ddl):
-        t0 = time.perf_counter()
-        with psycopg.connect(**conninfo, autocommit=True) as conn:
-            conn.execute(f"SET maintenance_work_mem = '{maintenance_work_mem}'")
-            conn.execute("SET synchronous_commit = off")
-            conn.execute(ddl)
-        timings[ddl] = round(time.perf_counter() - t0, 2)
-
-    indexes = sorted((d for k, d in pending if k == "index"), key=lambda d: ("gin" not in d, order.get(table_of(d), 9)))
-    uniques = [d for k, d in pending if k == "unique"]
-    fks = [d for k, d in pending if k == "foreign key"]
-    # the full-text GIN index (one process, no parallel build) and the events' indexes first
-    with ThreadPoolExecutor(max(1, workers)) as pool:
-        list(pool.map(run, indexes))
-    if any("reports_report " in d and "UNIQUE" in d and "tracking_number" in d for d in uniques):
-        timings["deduplicated tracking numbers"] = _dedupe_tracking_numbers(cursor)
-    with ThreadPoolExecutor(max(1, workers)) as pool:
-        list(pool.map(run, uniques))
-    for ddl in fks:  # each takes a lock on its table that conflicts with the others on it
-        run(ddl)
-    for table in LOAD_TABLES:
-        cursor.execute(f"ALTER TABLE {table} RESET (autovacuum_enabled)")
-    cursor.execute(f"DROP TABLE {PENDING_TABLE}")
-    return len(pending)
+    t0 = time.perf_counter()
+    try:
+        if beside:
+            bulkload.lower_priority()
+            with connection.cursor() as c:
+                c.execute("SELECT pg_backend_pid()")
+                bulkload.lower_priority(c.fetchone()[0])
+        total, copied = monev_rollups.Accumulator(), monev_rollups.Accumulator()
+        for p in parts:
+            total.merge(p["rollups"])
+            if earlier_years:
+                copied.merge(p["copied_rollups"])
+        written = None
+        if connection.vendor == "postgresql":
+            timings["rollup_write_steps_s"] = steps = {}
+            written = bulkload.write_rollups(total, copied, earlier_years, copies.SHIFT_DAYS, steps)
+        if written is None:
+            total.write()
+            if earlier_years:
+                written = copies.copy_cells(copied, earlier_years)
+        timings["rollup_rows"] = written
+        timings["rollups_write_s"] = round(time.perf_counter() - t0, 2)
+        timings["rollup_cells"] = len(total.cells) + len(total.days)
+    finally:
+        if beside:
+            connection.close()
 
 
 def generate(
@@ -1252,7 +1165,7 @@ def generate(
     started = time.perf_counter()
     if is_pg:
         with connection.cursor() as c:  # indexes an interrupted bulk load left dropped
-            restored = restore_secondary(c, workers=index_workers)
+            restored = bulkload.restore_secondary(c, workers=index_workers)
         if restored and not quiet:
             print(f"restored {restored} indexes/constraints that an interrupted bulk load had dropped")
         started = time.perf_counter()
@@ -1265,7 +1178,7 @@ def generate(
         if bulk:
             t0 = time.perf_counter()
             with connection.cursor() as c:
-                dropped = drop_secondary(c)
+                dropped = bulkload.drop_secondary(c)
             timings["drop_s"] = round(time.perf_counter() - t0, 2)
     from django.db import connections
 
@@ -1294,54 +1207,38 @@ def generate(
         copied = copies.copy_reports(earlier_years, workers=index_workers, seed=seed)
         timings["earlier_years_s"] = round(time.perf_counter() - t0, 2)
     statements: dict = {}
+    write = rollups and n
     if dropped:
-        t0 = time.perf_counter()
-        with connection.cursor() as c:
-            restore_secondary(c, workers=index_workers, timings=statements)
-            if copied is not None:
-                # The copies' two connections appended ids alternately to the primary keys, which
-                # split their pages half full (events: 2.2 GB instead of 1.4 at ten million): built again at once.
-                c.execute("SET maintenance_work_mem = '1GB'")
-                for table in ("reports_reportevent", "reports_report"):
-                    c.execute("SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = %s::regclass AND indisprimary", [table])
-                    index = c.fetchone()[0]
-                    t1 = time.perf_counter()
-                    c.execute(f"REINDEX INDEX {index}")
-                    statements[f"REINDEX INDEX {index}"] = round(time.perf_counter() - t1, 2)
-        timings["index_build_s"] = round(time.perf_counter() - t0, 2)
-        timings["tracking_numbers_renumbered"] = statements.pop("deduplicated tracking numbers", 0)
-    if rollups and n:
-        # The loaded reports' monitoring rollups (lapor/monev/rollups.py): the jobs' sums, added
-        # to what the tables hold; reports renumbered above move their cells.
-        from lapor.monev import rollups as monev_rollups
+        # The indexes and the rollups do not depend on each other: the rollups are written beside
+        # the index rebuild's second lane (bulkload.py), at its lower CPU priority.
+        from concurrent.futures import ThreadPoolExecutor
 
         t0 = time.perf_counter()
-        total = monev_rollups.Accumulator()
-        for p in parts:
-            total.merge(p.pop("rollups"))
-        total.write()
-        if copied is not None:
-            copied_total = monev_rollups.Accumulator()
-            for p in parts:
-                copied_total.merge(p.pop("copied_rollups"))
-            timings["earlier_years_cells"] = copies.copy_cells(copied_total, earlier_years)
-        if _RENUMBERED:
-            monev_rollups.refresh_reports(_RENUMBERED)
-        timings["rollups_write_s"] = round(time.perf_counter() - t0, 2)
-        timings["rollup_cells"] = len(total.cells) + len(total.days)
-    else:
-        for p in parts:
-            p.pop("rollups", None)
-            p.pop("copied_rollups", None)
+        with ThreadPoolExecutor(1) as side:
+            beside = side.submit(write_rollups, parts, earlier_years, timings, beside=True) if write else None
+            with connection.cursor() as c:
+                bulkload.restore_secondary(c, workers=index_workers, timings=statements)
+            timings["index_build_s"] = round(time.perf_counter() - t0, 2)
+            if beside is not None:
+                beside.result()
+        timings["index_build_and_rollups_s"] = round(time.perf_counter() - t0, 2)
+        timings["tracking_numbers_renumbered"] = statements.pop("deduplicated tracking numbers", 0)
+    elif write:
+        write_rollups(parts, earlier_years, timings)
+    if write and bulkload.RENUMBERED:  # reports renumbered by the rebuild move their cells
+        from lapor.monev import rollups as monev_rollups
+
+        monev_rollups.refresh_reports(bulkload.RENUMBERED)
+    for p in parts:
+        p.pop("rollups", None)
+        p.pop("copied_rollups", None)
     if is_pg and n:
         t0 = time.perf_counter()
         with connection.cursor() as c:
-            for table in (*LOAD_TABLES, "monev_rollup", "monev_rollupdays"):
+            for table in (*bulkload.LOAD_TABLES, "monev_rollup", "monev_rollupdays"):
                 c.execute(f"ANALYZE {table}")
         timings["analyze_s"] = round(time.perf_counter() - t0, 2)
     wall = time.perf_counter() - started
-    for p in parts:
-        p.pop("copied_rollups", None)
     result = {
         "reports": sum(p["reports"] for p in parts) + (copied["reports"] if copied else 0),
         "events": sum(p["events"] for p in parts) + (copied["events"] if copied else 0),
@@ -1376,7 +1273,7 @@ def generate(
     if is_pg and n:
         with connection.cursor() as c:
             result["size_bytes"], result["table_bytes"], result["table_rows"] = {}, {}, {}
-            for table in (*LOAD_TABLES, "monev_rollup", "monev_rollupdays"):
+            for table in (*bulkload.LOAD_TABLES, "monev_rollup", "monev_rollupdays"):
                 c.execute(
                     f"SELECT pg_total_relation_size('{table}'), pg_table_size('{table}'), pg_indexes_size('{table}'), "
                     f"(SELECT count(*) FROM {table})"
@@ -1544,7 +1441,10 @@ def main() -> None:
         print(
             f"  wall split: load (simulate + COPY, {result['jobs']} jobs) {result['load_wall_s']} s"
             + (f", drop indexes {result['drop_s']} s, re-create indexes/constraints {result['index_build_s']} s" if result["bulk_mode"] else "")
-            + (f", monitoring rollups: facts and cells {result['rollups_cpu_s']} CPU-s in the jobs, {result.get('rollup_cells', 0):,} cells written in {result.get('rollups_write_s', 0)} s" if result.get("rollup_cells") else ", no monitoring rollups (--no-rollups)")
+            + (f", monitoring rollups: facts and cells {result['rollups_cpu_s']} CPU-s in the jobs, {result.get('rollup_cells', 0):,} cells "
+               f"({result.get('rollup_rows') or 0:,} rows with the copies') written in {result.get('rollups_write_s', 0)} s"
+               + (" beside the indexes" if result["bulk_mode"] else "") if result.get("rollup_cells") else ", no monitoring rollups (--no-rollups)")
+            + (f", indexes and rollups together {result['index_build_and_rollups_s']} s" if result.get("index_build_and_rollups_s") else "")
             + f", ANALYZE {result['analyze_s']} s"
         )
         if result.get("earlier_years"):
@@ -1553,7 +1453,7 @@ def main() -> None:
                 f"  earlier years: {result['simulated_reports']:,} reports simulated, {e['copied_per_year']:,} finished ones "
                 f"copied into each of {e['years']} earlier years ({e['reports']:,} reports, {e['events']:,} events) in "
                 f"{result['earlier_years_s']} s wall ({e['tracking_numbers_s']} s drawing tracking numbers), "
-                f"{result['holiday_overrides']} holiday overrides, {result.get('earlier_years_cells', 0):,} rollup rows"
+                f"{result['holiday_overrides']} holiday overrides"
             )
         for ddl, secs in sorted(result["ddl_s"].items(), key=lambda kv: -kv[1] if isinstance(kv[1], float) else 0)[:30]:
             print(f"    {secs:>8} s  {ddl[:140]}")
@@ -1604,7 +1504,8 @@ def main() -> None:
             if result["bulk_mode"]:
                 md += [
                     f"| drop indexes/constraints, wall | {result['drop_s']} s |",
-                    f"| re-create indexes/constraints, wall | {result['index_build_s']} s |",
+                    f"| re-create indexes/constraints, wall (bulkload.py: two lanes) | {result['index_build_s']} s |",
+                    f"| indexes/constraints and the rollup write beside them, wall | {result.get('index_build_and_rollups_s', 0)} s |",
                 ]
             if result.get("earlier_years"):
                 e = result["earlier_years"]
@@ -1614,12 +1515,11 @@ def main() -> None:
                     f"{e['copied_per_year']:,} ({e['reports']:,} reports, {e['events']:,} events in all) |",
                     f"| copying, wall (2 connections; {e['tracking_numbers_s']} s drawing tracking numbers) | "
                     f"{result['earlier_years_s']} s |",
-                    f"| copies' rollup rows (shifted day cells, monthly sums), in the rollup write | "
-                    f"{result.get('earlier_years_cells', 0):,} |",
                 ]
             md += [
                 f"| monitoring facts and rollup cells, summed over jobs | {result['rollups_cpu_s']} s CPU |",
-                f"| rollup cells written ({result.get('rollup_cells', 0):,}), wall | {result.get('rollups_write_s', 0)} s |",
+                f"| rollup cells written ({result.get('rollup_cells', 0):,}; {result.get('rollup_rows') or 0:,} rows with the copies'), wall | "
+                f"{result.get('rollups_write_s', 0)} s |",
                 f"| ANALYZE, wall | {result['analyze_s']} s |",
                 f"| simulation, summed over jobs | {result['simulate_s']} s wall, {result['simulate_cpu_s']} s CPU |",
                 f"| writing (COPY), summed over jobs | {result['write_s']} s wall, {result['write_client_cpu_s']} s client CPU |",
@@ -1634,7 +1534,7 @@ def main() -> None:
                 )
             md.append(f"| database size (pg_database_size) | {result['database_bytes'] / 1048576:,.1f} MiB |")
         if result.get("ddl_s"):
-            md += ["", "Re-created (wall s each; two at a time):", ""]
+            md += ["", "Re-created (wall s each; two lanes, bulkload.py):", ""]
             md += [f"- {secs} s `{ddl}`" for ddl, secs in sorted(result["ddl_s"].items(), key=lambda kv: -kv[1])]
         md += [
             "",
