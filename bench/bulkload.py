@@ -12,15 +12,15 @@ it without waiting on its lock:
 - lane 1: the GIN index, then the reports' foreign keys' validation (which conflicts with any
   index build on the reports);
 - lane 2: every b-tree, unique constraints as unique indexes (CREATE INDEX's SHARE lock admits
-  other index builds on the same table), the events' foreign keys' validation and the rebuilt
-  primary keys. Its backends run at a lower CPU priority than lane 1's, so the critical path
-  keeps a core;
+  other index builds on the same table), the events' foreign keys' validation and the events'
+  primary key. Its backends run at a lower CPU priority than lane 1's and without parallel
+  workers (forked at the default priority), so the critical path keeps a core;
 - foreign keys are added NOT VALID first (instant: nothing writes the tables then) and validated
   in the lanes (VALIDATE CONSTRAINT takes only a SHARE UPDATE EXCLUSIVE lock on its table and ROW
   SHARE on the referenced one); unique indexes are attached as constraints at the end.
 
-`write_rollups` fills empty rollup tables in one aggregated INSERT per table without their
-keys, then builds the keys (generate.py runs it beside the rebuild, at the same low priority).
+`write_rollups` fills empty rollup tables without their keys, then builds the keys
+(generate.py runs it beside the rebuild, at lane 2's priority, without parallel workers).
 """
 
 from __future__ import annotations
@@ -51,6 +51,13 @@ def lower_priority(pid: int | None = None) -> None:
         os.setpriority(os.PRIO_PROCESS, pid if pid is not None else threading.get_native_id(), BESIDE_NICENESS)
     except (PermissionError, ProcessLookupError):
         pass
+
+
+def no_parallel_workers(connection) -> None:
+    """No parallel workers for this connection's statements: the postmaster forks them at the
+    default priority, which would take the GIN build's core back."""
+    connection.execute("SET max_parallel_maintenance_workers = 0")
+    connection.execute("SET max_parallel_workers_per_gather = 0")
 
 
 def secondary_ddl(cursor) -> list[tuple[str, str, str]]:
@@ -136,14 +143,12 @@ def _table_of(ddl: str) -> str:
     return m.group(2) if m and m.re is _INDEX else (m.group(1) if m else "")
 
 
-def restore_secondary(cursor, *, workers: int = 2, maintenance_work_mem: str = "1GB", gin_memory: str = "4GB",
-                      timings: dict | None = None) -> int:
+def restore_secondary(cursor, *, workers: int = 2, maintenance_work_mem: str = "1GB", timings: dict | None = None) -> int:
     """Re-create what drop_secondary dropped: the reports' primary key first (the foreign keys
     to it need it), the foreign keys NOT VALID, then two lanes of connections (module docstring;
     one lane when `workers` is 1), then the unique indexes attached as constraints and the other
     tables' foreign keys. Objects that exist already (an interrupted run's) are not made again.
-    The GIN build gets `gin_memory`: at ten million reports its 300 million (lexeme, row) pairs
-    would be written out in several passes with 1GB. Autovacuum back on. Returns how many
+    Autovacuum back on. Returns how many
     statements of the pending DDL there were."""
     import psycopg
     from django.db import connection
@@ -169,7 +174,8 @@ def restore_secondary(cursor, *, workers: int = 2, maintenance_work_mem: str = "
         with psycopg.connect(**conninfo, autocommit=True) as conn:
             if beside:
                 lower_priority(conn.info.backend_pid)
-            conn.execute(f"SET maintenance_work_mem = '{gin_memory if ' USING gin ' in ddl else maintenance_work_mem}'")
+                no_parallel_workers(conn)
+            conn.execute(f"SET maintenance_work_mem = '{maintenance_work_mem}'")
             conn.execute("SET work_mem = '1GB'")  # a foreign key's validation is one anti-join over the whole table
             conn.execute("SET synchronous_commit = off")
             try:

@@ -1085,6 +1085,7 @@ def write_rollups(parts, earlier_years: int, timings: dict, *, beside: bool = Fa
             with connection.cursor() as c:
                 c.execute("SELECT pg_backend_pid()")
                 bulkload.lower_priority(c.fetchone()[0])
+                bulkload.no_parallel_workers(c)
         total, copied = monev_rollups.Accumulator(), monev_rollups.Accumulator()
         for p in parts:
             total.merge(p["rollups"])
@@ -1486,7 +1487,10 @@ def main() -> None:
             "",
             f"Machine: {benchlib.machine_line(machine)}",
             "",
-            f"Command: `.venv/bin/python bench/generate.py --reports {args.reports}` ({result['backend']}, {result['jobs']} jobs)",
+            f"Command: `.venv/bin/python bench/generate.py --reports {args.reports}"
+            + (f" --earlier-years {args.earlier_years}" if args.earlier_years else "")
+            + (" --no-rollups" if args.no_rollups else "")
+            + f" --jobs {args.jobs}` ({result['backend']}, {result['jobs']} jobs)",
             "",
             "| figure | value |",
             "|---|---|",
