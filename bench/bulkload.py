@@ -13,14 +13,14 @@ it without waiting on its lock:
   index build on the reports);
 - lane 2: every b-tree, unique constraints as unique indexes (CREATE INDEX's SHARE lock admits
   other index builds on the same table), the events' foreign keys' validation and the events'
-  primary key. Its backends run at a lower CPU priority than lane 1's and without parallel
-  workers (forked at the default priority), so the critical path keeps a core;
+  primary key. Its backends run at a lower CPU priority than lane 1's (their parallel workers,
+  forked by the postmaster, do not: measured at ten million, the load took longer without them);
 - foreign keys are added NOT VALID first (instant: nothing writes the tables then) and validated
   in the lanes (VALIDATE CONSTRAINT takes only a SHARE UPDATE EXCLUSIVE lock on its table and ROW
   SHARE on the referenced one); unique indexes are attached as constraints at the end.
 
 `write_rollups` fills empty rollup tables without their keys, then builds the keys
-(generate.py runs it beside the rebuild, at lane 2's priority, without parallel workers).
+(generate.py runs it beside the rebuild, at lane 2's priority).
 """
 
 from __future__ import annotations
@@ -51,13 +51,6 @@ def lower_priority(pid: int | None = None) -> None:
         os.setpriority(os.PRIO_PROCESS, pid if pid is not None else threading.get_native_id(), BESIDE_NICENESS)
     except (PermissionError, ProcessLookupError):
         pass
-
-
-def no_parallel_workers(connection) -> None:
-    """No parallel workers for this connection's statements: the postmaster forks them at the
-    default priority, which would take the GIN build's core back."""
-    connection.execute("SET max_parallel_maintenance_workers = 0")
-    connection.execute("SET max_parallel_workers_per_gather = 0")
 
 
 def secondary_ddl(cursor) -> list[tuple[str, str, str]]:
@@ -174,7 +167,6 @@ def restore_secondary(cursor, *, workers: int = 2, maintenance_work_mem: str = "
         with psycopg.connect(**conninfo, autocommit=True) as conn:
             if beside:
                 lower_priority(conn.info.backend_pid)
-                no_parallel_workers(conn)
             conn.execute(f"SET maintenance_work_mem = '{maintenance_work_mem}'")
             conn.execute("SET work_mem = '1GB'")  # a foreign key's validation is one anti-join over the whole table
             conn.execute("SET synchronous_commit = off")

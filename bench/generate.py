@@ -1085,7 +1085,6 @@ def write_rollups(parts, earlier_years: int, timings: dict, *, beside: bool = Fa
             with connection.cursor() as c:
                 c.execute("SELECT pg_backend_pid()")
                 bulkload.lower_priority(c.fetchone()[0])
-                bulkload.no_parallel_workers(c)
         total, copied = monev_rollups.Accumulator(), monev_rollups.Accumulator()
         for p in parts:
             total.merge(p["rollups"])
