@@ -1,12 +1,13 @@
 """Bulk-load mode of bench/generate.py: what PostgreSQL's "Populating a Database" advises.
 
-Before a big load the loaded tables' foreign keys, unique constraints and secondary indexes (the
-full-text GIN index too) are dropped and their autovacuum turned off; afterwards they are built
-again. Their DDL waits in the table bench_generate_pending_ddl until it has run, so the next run
+Before a big load everything on the loaded tables but their columns and CHECK constraints is
+dropped (primary keys, foreign keys and other tables' foreign keys to them, unique constraints,
+secondary indexes, the full-text GIN index) and their autovacuum turned off; afterwards it is
+built again. Their DDL waits in the table bench_generate_pending_ddl until it has run, so the next run
 finishes what an interrupted one left.
 
 On two cores the rebuild is scheduled around its one long, single-threaded statement, the GIN
-index over the reports' text (about 330 s at ten million reports). Everything else goes beside
+index over the reports' text (260 s alone at ten million reports, nearly twice that beside the rest). Everything else goes beside
 it without waiting on its lock:
 
 - lane 1: the GIN index, then the reports' foreign keys' validation (which conflicts with any
@@ -32,6 +33,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import benchlib
+import earlier_years as copies
 
 LOAD_TABLES = ("reports_report", "reports_reportevent")
 PENDING_TABLE = "bench_generate_pending_ddl"  # the DDL to restore, kept in the database until restored
@@ -131,9 +133,8 @@ def dedupe_tracking_numbers(cursor) -> int:
     return len(ids)
 
 
-def _table_of(ddl: str) -> str:
-    m = _INDEX.match(ddl) or re.match(r"ALTER TABLE (\w+)", ddl)
-    return m.group(2) if m and m.re is _INDEX else (m.group(1) if m else "")
+def _table_of(index_ddl: str) -> str:
+    return _INDEX.match(index_ddl).group(2)
 
 
 def restore_secondary(cursor, *, workers: int = 2, maintenance_work_mem: str = "1GB", timings: dict | None = None) -> int:
@@ -141,8 +142,7 @@ def restore_secondary(cursor, *, workers: int = 2, maintenance_work_mem: str = "
     to it need it), the foreign keys NOT VALID, then two lanes of connections (module docstring;
     one lane when `workers` is 1), then the unique indexes attached as constraints and the other
     tables' foreign keys. Objects that exist already (an interrupted run's) are not made again.
-    Autovacuum back on. Returns how many
-    statements of the pending DDL there were."""
+    Autovacuum back on. Returns how many statements of the pending DDL there were."""
     import psycopg
     from django.db import connection
 
@@ -254,8 +254,6 @@ def write_rollups(total, copied, years: int, shift_days: int, timings: dict | No
     Returns rows written, or None (nothing done) when a table already holds rows: the caller
     then adds to them (Accumulator.write and earlier_years.copy_cells). `timings` receives each
     step's wall seconds."""
-    from datetime import date
-
     from django.db import connection, transaction
 
     from lapor.monev import rollups
@@ -305,17 +303,12 @@ def write_rollups(total, copied, years: int, shift_days: int, timings: dict | No
         _create_temp(c, "load_cells", [*key_types, *((n, "integer") for n in counters)], cells)
         _create_temp(c, "load_days", [*key_types, *day_types],
                      ((*rollups._sql_key(k[:7]), *k[7:], n) for k, n in total.days.items() if n))
-        day_cells = ((k[0], date.fromisoformat(k[2]), *k[3:5], bool(k[5]), bool(k[6]), *(counts.get(n, 0) for n in counters))
-                     for k, counts in copied.cells.items() if k[1] == rollups.DAY and k[0] != rollups.OVERDUE)
-        _create_temp(c, "copy_cells", [key_types[0], *key_types[2:], *((n, "integer") for n in counters)], day_cells)
-        _create_temp(c, "copy_days", [key_types[0], *key_types[2:], *day_types],
-                     ((k[0], date.fromisoformat(k[2]), *k[3:5], bool(k[5]), bool(k[6]), k[7], k[8], n)
-                      for k, n in copied.days.items() if k[1] == rollups.DAY and n))
+        copies.copy_day_tables(c, copied)
         step("COPY the cells into temporary tables")
 
         for table, source, copy_source, values, sums in (
-            ("monev_rollup", "load_cells", "copy_cells", ", ".join(counters), ", ".join(f"sum({n})" for n in counters)),
-            ("monev_rollupdays", "load_days", "copy_days", "metric, days, n", "metric, days, sum(n)"),
+            ("monev_rollup", "load_cells", copies.CELLS_TABLE, ", ".join(counters), ", ".join(f"sum({n})" for n in counters)),
+            ("monev_rollupdays", "load_days", copies.DAYS_TABLE, "metric, days, n", "metric, days, sum(n)"),
         ):
             extra = "" if table == "monev_rollup" else ", metric, days"
             columns = f"basis, grain, day, {rest}, {values}"

@@ -288,30 +288,43 @@ def copy_reports(years: int, *, workers: int = 2, seed: int = 1) -> dict:
     }
 
 
+def copy_day_tables(cursor, totals) -> None:
+    """The copied reports' day cells (summed by the jobs apart; `totals` an Accumulator) COPYed
+    into the temporary tables CELLS_TABLE and DAYS_TABLE (dropped at commit): basis, day, agency,
+    unit, priority, Ombudsman, then the counters, or the duration's metric, days and count."""
+    from lapor.monev import rollups
+
+    counters = rollups.COUNTERS
+    key = "basis char(1), day date, agency_id integer, unit_id integer, priority boolean, ombudsman boolean"
+
+    def day_key(k):
+        return (k[0], date.fromisoformat(k[2]), k[3], k[4], bool(k[5]), bool(k[6]))
+
+    cursor.execute(f"CREATE TEMPORARY TABLE {CELLS_TABLE} ({key}, {', '.join(f'{n} integer' for n in counters)}) ON COMMIT DROP")
+    with cursor.cursor.copy(f"COPY {CELLS_TABLE} FROM STDIN") as cp:
+        for k, counts in totals.cells.items():
+            if k[1] == rollups.DAY and k[0] != rollups.OVERDUE:
+                cp.write_row((*day_key(k), *(counts.get(n, 0) for n in counters)))
+    cursor.execute(f"CREATE TEMPORARY TABLE {DAYS_TABLE} ({key}, metric char(1), days integer, n integer) ON COMMIT DROP")
+    with cursor.cursor.copy(f"COPY {DAYS_TABLE} FROM STDIN") as cp:
+        for k, n in totals.days.items():
+            if k[1] == rollups.DAY and n:
+                cp.write_row((*day_key(k), k[7], k[8], n))
+
+
 def copy_cells(totals, years: int) -> int:
-    """Each copy's rollup cells: the copied reports' day cells (summed by the jobs apart) at the
-    shifted days, and their monthly rows summed from those. Returns rows written."""
+    """Each copy's rollup cells added to what the tables hold: the copied reports' day cells at
+    the shifted days, and their monthly rows summed from those. Returns rows written (an empty
+    database gets them faster from bulkload.write_rollups)."""
     from django.db import connection, transaction
 
     from lapor.monev import rollups
 
     counters = rollups.COUNTERS
     key = rollups.KEY_COLUMNS
-    day_cells = [(k, c) for k, c in totals.cells.items() if k[1] == rollups.DAY and k[0] != rollups.OVERDUE]
-    day_hist = [(k, n) for k, n in totals.days.items() if k[1] == rollups.DAY and n]
     written = 0
     with transaction.atomic(), connection.cursor() as c:
-        c.execute(f"CREATE TEMPORARY TABLE {CELLS_TABLE} (basis char(1), day date, agency_id integer, unit_id integer, "
-                  f"priority boolean, ombudsman boolean, {', '.join(f'{n} integer' for n in counters)}) ON COMMIT DROP")
-        with c.cursor.copy(f"COPY {CELLS_TABLE} FROM STDIN") as cp:
-            for k, counts in day_cells:
-                cp.write_row((k[0], date.fromisoformat(k[2]), k[3], k[4], bool(k[5]), bool(k[6]),
-                              *(counts.get(n, 0) for n in counters)))
-        c.execute(f"CREATE TEMPORARY TABLE {DAYS_TABLE} (basis char(1), day date, agency_id integer, unit_id integer, "
-                  f"priority boolean, ombudsman boolean, metric char(1), days integer, n integer) ON COMMIT DROP")
-        with c.cursor.copy(f"COPY {DAYS_TABLE} FROM STDIN") as cp:
-            for k, n in day_hist:
-                cp.write_row((k[0], date.fromisoformat(k[2]), k[3], k[4], bool(k[5]), bool(k[6]), k[7], k[8], n))
+        copy_day_tables(c, totals)
         rest = "agency_id, unit_id, priority, ombudsman"
         sums = ", ".join(f"sum({n})" for n in counters)
         cols = ", ".join(counters)
