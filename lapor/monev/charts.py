@@ -1,11 +1,18 @@
 """Server-rendered bar charts (SVG): geometry only, drawn by templates/monev/_chart.html with
 presentation attributes and classes (no inline style or script: the CSP forbids both). Every
-chart stands next to a data table holding the same numbers."""
+chart stands next to a data table holding the same numbers.
+
+Geometry (x, y, width, height, …) is a machine number: the templates draw it inside
+`{% localize off %}`, or Indonesian pages would write "64,7" and no bar would draw. The value
+written on or next to a bar is a human number, formatted here by the one definition
+(lapor/core/numbers.py, ADR 0022)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+
+from lapor.core.numbers import human_number
 
 WIDTH, HEIGHT, TOP, BOTTOM, LEFT = 600, 200, 16, 28, 8
 MAX_TICKS = 12
@@ -14,7 +21,7 @@ MAX_TICKS = 12
 @dataclass
 class Bar:
     label: str
-    value: str  # as shown ("—" for no value)
+    value: str  # as people read it, in the active language ("—" for no value)
     x: float
     y: float
     width: float
@@ -37,7 +44,7 @@ def bars(points: list[tuple[str, int | Decimal | None]], maximum: float | None =
         height = usable * float(value) / top if value is not None else 0
         x = LEFT + n * slot + slot * 0.15
         y = TOP + usable - height
-        out.append(Bar(label, "—" if value is None else str(value), round(x, 1), round(y, 1), round(slot * 0.7, 1),
+        out.append(Bar(label, human_number(value), round(x, 1), round(y, 1), round(slot * 0.7, 1),
                        round(height, 1), round(x + slot * 0.35, 1), round(max(y - 3, 12), 1),
                        tick=label if n % step == 0 else ""))
     return {"bars": out, "width": WIDTH, "height": HEIGHT, "baseline": HEIGHT - BOTTOM, "label_y": HEIGHT - 10}
@@ -54,6 +61,6 @@ def hbars(points: list[tuple[str, int | Decimal | None]]) -> dict:
     for n, (label, value) in enumerate(points):
         width = (BAR_RIGHT - BAR_LEFT) * float(value) / top if value is not None else 0
         y = 4 + n * ROW
-        out.append(Bar(label, "—" if value is None else str(value), BAR_LEFT, y, round(width, 1), ROW - 8,
+        out.append(Bar(label, human_number(value), BAR_LEFT, y, round(width, 1), ROW - 8,
                        LABEL_WIDTH, y + ROW - 12, round(BAR_LEFT + width + 4, 1)))
     return {"bars": out, "width": WIDTH, "height": 8 + len(points) * ROW}

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from lapor.accounts.models import Role
 from lapor.agencies.models import Agency
+from lapor.core.numbers import NO_VALUE, human_number, human_percent
 
 from . import workload
 from .indicators import Indicators, child_scopes
@@ -222,11 +223,13 @@ class Table:
 
 
 def show(value, kind: str) -> str:
-    if value is None:
-        return "—"
+    """A cell as the page (and the PDF) shows it: a human number in the active language, by the
+    one definition (lapor/core/numbers.py, ADR 0022). The exports write the raw cells instead."""
     if kind == PCT:
-        return f"{value} %"
-    return str(value)
+        return human_percent(value)
+    if kind == TEXT:
+        return NO_VALUE if value is None else str(value)
+    return human_number(value)
 
 
 def _indicator_columns(first: str) -> list[Column]:

@@ -115,7 +115,7 @@ def test_the_review_export_holds_the_pages_figures(ew, scored):
     # "Meeting the bar": the share of rows that meet it.
     meets = sum(1 for r in as_csv[1:] if r[12] == "yes")
     pct = (Decimal(100 * meets) / Decimal(10)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    assert summary[5][1] == f"{pct}% ({meets}/10)"
+    assert summary[5][1] == f"{pct} % ({meets}/10)"  # a percentage as every page writes it (ADR 0022)
     # Rows: by the follow-up's place in the sample, then by when it was scored; numbers are numbers.
     assert [r[4] for r in as_xlsx[1:]] == sorted(r[4] for r in as_xlsx[1:]) and isinstance(as_xlsx[1][4], int)
     assert {(r[1], r[2], r[3]) for r in as_csv[1:]} == {("Pemerintah Kota Surabaya", "2026-11-23", "2026-11-29")}
@@ -253,8 +253,8 @@ def test_the_plan_export_holds_the_pages_items(ew):
          "Dipasang di 30 puskesmas", "Pejabat Penghubung Dinkes", "2027-06-30", "0", "—", "planned"],
     ]
     assert [x[8] for x in xlsx[1:]] == [40, 0]
-    # The page's rows: action, target, owner, due, progress (with its notes), status.
-    assert [[r[0], r[1], r[2], r[3], r[4].split("%")[0], r[5]] for r in page[1:]] == [
+    # The page's rows: action, target, owner, due, progress ("40 %", as every page writes a percentage), status.
+    assert [[r[0], r[1], r[2], r[3], r[4].split(" %")[0], r[5]] for r in page[1:]] == [
         [r[4], r[5], r[6], r[7], r[8], r[10]] for r in rows[1:]
     ]
     # The owner is the position's title, as on the page: not its holder's account.

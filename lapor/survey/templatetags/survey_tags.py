@@ -1,5 +1,7 @@
 from django import template
 
+from lapor.core.numbers import machine_number
+
 register = template.Library()
 
 
@@ -13,8 +15,9 @@ def get(mapping, key):
 
 @register.filter
 def svg_number(value) -> str:
-    """A number for an SVG attribute: a dot as the decimal mark, whatever the page's language."""
-    return format(value, "g") if value is not None else "0"
+    """A number for an SVG attribute: a machine number (lapor/core/numbers.py, ADR 0022), a dot
+    as the decimal mark whatever the page's language."""
+    return machine_number(value)
 
 
 @register.filter
