@@ -167,6 +167,7 @@ ACTION_ENDPOINTS = [
     ("appeal", Action.APPEAL, s.ActionIn, "reporter"),
     ("ombudsman-consent", Action.OMBUDSMAN_CONSENT, s.ActionIn, "reporter"),
     ("ombudsman-decline", Action.OMBUDSMAN_DECLINE, s.ActionIn, "reporter"),
+    ("ombudsman-outcome", Action.OMBUDSMAN_OUTCOME, s.OmbudsmanOutcomeIn, "Ombudsman"),
 ]
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from lapor.reports.states import ArchiveReason, Channel, RejectReason, ReportType
+from lapor.reports.states import ArchiveReason, Channel, OmbudsmanOutcome, RejectReason, ReportType
 
 
 class ErrorOut(Schema):
@@ -110,6 +110,9 @@ class ReportDetailOut(ReportOut):
     suggested_agency: str | None
     rating: int | None
     rating_comment: str | None
+    ombudsman_outcome: str | None = Field(
+        None, description="The Ombudsman's latest outcome on a transferred report: accepted, resolved or closed."
+    )
     attachments: list[dict]
     actions: list[str] = Field(description="Actions the caller may take now.")
     events: list[EventOut]
@@ -160,6 +163,13 @@ class SupplementIn(ActionIn):
 class RateIn(ActionIn):
     rating: int = Field(ge=1, le=5)
     comment: str = ""
+
+
+class OmbudsmanOutcomeIn(ActionIn):
+    outcome: OmbudsmanOutcome = Field(
+        description="accepted (for examination), then resolved or closed; resolved and closed conclude the case."
+    )
+    note: str = Field(description="What the reporter reads on the timeline; at least 10 characters.")
 
 
 class RevealIn(Schema):

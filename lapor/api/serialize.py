@@ -94,6 +94,7 @@ def detail_dict(actor, report, actions: list[str]) -> dict:
         suggested_agency=report.suggested_agency.code if report.suggested_agency_id else None,
         rating=report.rating,
         rating_comment=policy.readable_text(actor, report, report.rating_comment) if content else None,
+        ombudsman_outcome=report.ombudsman_outcome or None,
         attachments=[
             {"name": a.original_name, "content_type": a.content_type, "size": a.size, "event_seq": a.event.seq if a.event_id else None}
             for a in report.attachments.select_related("event")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from lapor.accounts.models import Position, Role
 
-from .states import ActorRole
+from .states import ActorRole, Status
 from .tokens import reporter_secret_matches
 
 
@@ -59,6 +59,9 @@ class Actor:
                 roles.setdefault(ActorRole.AGENCY_ADMIN, position)
             elif position.role == Role.LIAISON_OFFICER and report.unit_id is not None and report.unit_id == position.agency_id:
                 roles.setdefault(ActorRole.LIAISON_OFFICER, position)
+            elif position.role == Role.OMBUDSMAN and report.status == Status.OMBUDSMAN:
+                # Once the reporter consented to the transfer, the case is the Ombudsman's (ADR 0023).
+                roles.setdefault(ActorRole.OMBUDSMAN, position)
         return roles
 
     def is_reporter_of(self, report) -> bool:

@@ -20,7 +20,7 @@ from lapor.core import workdays
 from lapor.core.errors import IllegalTransition, InvalidInput
 
 from . import deadlines
-from .states import Action, ArchiveReason, RejectReason, Status
+from .states import OMBUDSMAN_NEXT_OUTCOMES, Action, ArchiveReason, OmbudsmanOutcome, RejectReason, Status
 from .intake import DESCRIPTION_MAX, DESCRIPTION_MIN
 from .tokens import normalise_tracking_number
 
@@ -29,6 +29,7 @@ MAX_INTERIM_REPLIES = 2
 MAX_INTERIM_WORKING_DAYS = 60  # the longest complexity tier seen in practice
 POOR_RATING = 2  # a rating at or below this opens an appeal
 MAX_NOTE = 5000
+MIN_OMBUDSMAN_NOTE = 10  # the reporter reads it: a word or two would tell them nothing
 
 
 @dataclass
@@ -318,6 +319,30 @@ def ombudsman_decline(report, ctx: Context) -> Effect:
     return Effect(_note(ctx, required=False))
 
 
+def ombudsman_outcome(report, ctx: Context) -> Effect:
+    outcome = str(ctx.payload.get("outcome") or "")
+    if outcome not in OmbudsmanOutcome.values:
+        raise InvalidInput(_("Please choose the Ombudsman's outcome."), field="outcome")
+    following = next_ombudsman_outcomes(report)
+    if not following:
+        raise IllegalTransition(
+            _("The Ombudsman has already concluded this report (%(outcome)s).")
+            % {"outcome": OmbudsmanOutcome(report.ombudsman_outcome).label},
+            code="ombudsman_concluded",
+        )
+    if outcome not in following:
+        raise IllegalTransition(
+            _("The outcome “%(outcome)s” is already recorded; the next one may be: %(next)s.")
+            % {"outcome": OmbudsmanOutcome(outcome).label, "next": ", ".join(str(OmbudsmanOutcome(o).label) for o in following)},
+            code="ombudsman_outcome_order",
+        )
+    note = _note(ctx, required=True, label=_("Please write a note for the reporter."))
+    if len(note) < MIN_OMBUDSMAN_NOTE:
+        raise InvalidInput(_("The note must be at least %(n)d characters.") % {"n": MIN_OMBUDSMAN_NOTE}, field="note")
+    report.ombudsman_outcome = outcome
+    return Effect(note, {"outcome": outcome})
+
+
 EFFECTS = {
     Action.DISPOSE: dispose,
     Action.REQUEST_INFO: request_info,
@@ -339,6 +364,7 @@ EFFECTS = {
     Action.OFFER_OMBUDSMAN: offer_ombudsman,
     Action.OMBUDSMAN_CONSENT: ombudsman_consent,
     Action.OMBUDSMAN_DECLINE: ombudsman_decline,
+    Action.OMBUDSMAN_OUTCOME: ombudsman_outcome,
 }
 
 
@@ -357,4 +383,11 @@ def guard_open(report, action: str) -> bool:
         return report.ombudsman_offered_at is not None
     if action == Action.OMBUDSMAN_DECLINE:
         return report.ombudsman_offered_at is not None and report.ombudsman_declined_at is None
+    if action == Action.OMBUDSMAN_OUTCOME:
+        return bool(next_ombudsman_outcomes(report))
     return True
+
+
+def next_ombudsman_outcomes(report) -> tuple:
+    """The outcomes the Ombudsman may record next on this report (none once it is concluded)."""
+    return OMBUDSMAN_NEXT_OUTCOMES.get(report.ombudsman_outcome, ())

@@ -42,6 +42,7 @@ KEYS = {
     "channel": "h",
     "target_agency": "T",
     "duplicate_of": "p",
+    "outcome": "O",
 }
 NAMES = {letter: key for key, letter in KEYS.items()}
 MOMENTS = frozenset({"stage_due_at", "due"})  # aware datetimes in UTC, written by isoformat()

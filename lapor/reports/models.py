@@ -18,6 +18,7 @@ from .states import (
     ActorRole,
     ArchiveReason,
     Channel,
+    OmbudsmanOutcome,
     RejectReason,
     ReportType,
     Status,
@@ -102,6 +103,9 @@ class Report(models.Model):
     rating_comment = models.TextField(_("comment"), blank=True)
     reject_reason = models.CharField(max_length=24, choices=RejectReason.choices, blank=True)
     archive_reason = models.CharField(max_length=24, choices=ArchiveReason.choices, blank=True)
+    # The Ombudsman's latest outcome on a transferred report (its list filters on it); each outcome
+    # recorded is also an event (ADR 0023).
+    ombudsman_outcome = models.CharField(_("Ombudsman's outcome"), max_length=16, choices=OmbudsmanOutcome.choices, blank=True)
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
@@ -155,6 +159,9 @@ class Report(models.Model):
                 name="report_ombudsman_due",
                 condition=Q(ombudsman_offered_at__isnull=True, status__in=sorted(ACTIVE)),
             ),
+            # The Ombudsman's list: transferred reports, newest transfer first (`closed_at` is the
+            # moment of the transfer for them). Few reports are transferred: a small index.
+            models.Index(fields=["closed_at"], name="report_ombudsman_transferred", condition=Q(status=Status.OMBUDSMAN)),
             # Most reports have none of these: index only the ones that do (deleting an agency or
             # finding a report's duplicates reads them).
             models.Index(fields=["target_agency"], name="report_target_agency", condition=Q(target_agency__isnull=False)),

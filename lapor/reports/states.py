@@ -19,7 +19,8 @@ class Status(models.TextChoices):
     OMBUDSMAN = "ombudsman", _("transferred to the Ombudsman")
 
 
-# No action at all is legal from these.
+# No move leaves these. The one action from any of them is the Ombudsman's outcome on a transferred
+# report, which records and stays (ADR 0023): the case has left the platform's handling.
 TERMINAL = frozenset({Status.REJECTED, Status.ARCHIVED, Status.OMBUDSMAN})
 # Still being handled: the sweep watches deadlines and the 60-day Ombudsman offer on these.
 ACTIVE = frozenset(
@@ -58,6 +59,7 @@ class Action(models.TextChoices):
     OFFER_OMBUDSMAN = "offer_ombudsman", _("Ombudsman transfer offered")
     OMBUDSMAN_CONSENT = "ombudsman_consent", _("reporter consented to the Ombudsman transfer")
     OMBUDSMAN_DECLINE = "ombudsman_decline", _("reporter declined the Ombudsman transfer")
+    OMBUDSMAN_OUTCOME = "ombudsman_outcome", _("the Ombudsman recorded its outcome")
 
 
 class ActorRole(models.TextChoices):
@@ -68,6 +70,27 @@ class ActorRole(models.TextChoices):
     AGENCY_ADMIN = "agency_admin", _("agency admin")
     LIAISON_OFFICER = "liaison_officer", _("liaison officer")
     SYSTEM = "system", _("system")
+    OMBUDSMAN = "ombudsman", _("Ombudsman")
+
+
+class OmbudsmanOutcome(models.TextChoices):
+    """What the Ombudsman made of a transferred report (ADR 0023)."""
+
+    ACCEPTED = "accepted", _("accepted for examination")
+    RESOLVED = "resolved", _("resolved by the Ombudsman")
+    CLOSED = "closed", _("closed by the Ombudsman")
+
+
+# Which outcome may follow which: a case accepted for examination is later resolved or closed, and
+# those two conclude it. "" is no outcome yet. Each outcome recorded is an event of its own.
+OMBUDSMAN_NEXT_OUTCOMES = {
+    "": (OmbudsmanOutcome.ACCEPTED, OmbudsmanOutcome.RESOLVED, OmbudsmanOutcome.CLOSED),
+    OmbudsmanOutcome.ACCEPTED: (OmbudsmanOutcome.RESOLVED, OmbudsmanOutcome.CLOSED),
+    OmbudsmanOutcome.RESOLVED: (),
+    OmbudsmanOutcome.CLOSED: (),
+}
+# A transferred report the Ombudsman is still examining (its queue; "next: the Ombudsman").
+OMBUDSMAN_EXAMINING = tuple(outcome for outcome, following in OMBUDSMAN_NEXT_OUTCOMES.items() if following)
 
 
 class ReportType(models.TextChoices):
@@ -111,5 +134,6 @@ ACTION_CODES = (
     "", "submit", "dispose", "request_info", "supplement", "reject", "forward", "not_our_authority",
     "archive", "respond", "follow_up", "interim_reply", "reply", "rate", "appeal", "dismiss_appeal",
     "auto_close", "mark_overdue", "escalate", "offer_ombudsman", "ombudsman_consent", "ombudsman_decline",
+    "ombudsman_outcome",
 )
-ACTOR_ROLE_CODES = ("", "reporter", "national_admin", "agency_admin", "liaison_officer", "system")
+ACTOR_ROLE_CODES = ("", "reporter", "national_admin", "agency_admin", "liaison_officer", "system", "ombudsman")

@@ -63,6 +63,8 @@ _add(A.DISMISS_APPEAL, [S.APPEALED], S.CLOSED, [R.AGENCY_ADMIN], note_public=Tru
 _add(A.RESPOND, [S.FORWARDED], S.IN_PROCESS, [R.LIAISON_OFFICER], note_public=True)
 _add(A.FOLLOW_UP, [S.FORWARDED, S.IN_PROCESS], S.FOLLOWED_UP, [R.LIAISON_OFFICER], note_public=True)
 _add(A.INTERIM_REPLY, [S.FORWARDED, S.IN_PROCESS], S.IN_PROCESS, [R.LIAISON_OFFICER], note_public=True)
+# Ombudsman: its outcome on a transferred report; the report stays transferred (ADR 0023).
+_add(A.OMBUDSMAN_OUTCOME, [S.OMBUDSMAN], None, [R.OMBUDSMAN], note_public=True)
 # The SLA sweep
 _add(A.AUTO_CLOSE, [S.FOLLOWED_UP], S.CLOSED, [R.SYSTEM], note_public=True)
 _add(A.MARK_OVERDUE, sorted(ACTIVE - {S.NEEDS_INFO, S.FOLLOWED_UP}), None, [R.SYSTEM], note_public=False)

@@ -13,8 +13,10 @@ Generated from `lapor/reports/workflow.py` by `manage.py workflow_doc` — do no
 The table is the only place that says which moves are legal; `services.report_act` applies it
 under a row lock and appends one immutable event per move. Guards that depend on the report's
 data (at most 3 "not our authority" transfers, at most 2 interim replies, an appeal only after a
-rating of 1 or 2 and only once, the Ombudsman transfer only after the 60-day offer) live in
-`lapor/reports/effects.py` and refuse with 409 as well.
+rating of 1 or 2 and only once, the Ombudsman transfer only after the 60-day offer, the
+Ombudsman's outcome only forward — accepted, then resolved or closed, which conclude the case) live
+in `lapor/reports/effects.py` and refuse with 409 as well. The Ombudsman's outcome is the one action
+from a terminal status: it records and the report stays transferred (ADR 0023).
 
 Deadlines (working days, HK, unless stated; policy data in `SlaPolicy`, overridable per agency and
 category): desk verification 3, agency verification 3, follow-up 5 (an interim reply sets a new

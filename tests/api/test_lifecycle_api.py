@@ -13,6 +13,7 @@ from ..conftest import MONDAY_9AM
 ACTION_PATHS = [
     "dispose", "request-info", "reject", "forward", "not-our-authority", "archive", "dismiss-appeal", "respond",
     "follow-up", "interim-reply", "supplement", "reply", "rate", "appeal", "ombudsman-consent", "ombudsman-decline",
+    "ombudsman-outcome",
 ]
 
 

@@ -23,7 +23,7 @@ from lapor.reports.states import ActorRole, Status
 from lapor.reports.tokens import reporter_secret_for
 from lapor.reports.workflow import ACTIONS, TABLE
 
-from ..conftest import GOOD_REPORT, build_world
+from ..conftest import GOOD_REPORT, build_world, make_ombudsman
 
 STATES = list(Status.values)
 ROLES = list(ActorRole.values)
@@ -44,6 +44,7 @@ PAYLOADS = {
     "dismiss_appeal": {"note": "Sudah sesuai prosedur."},
     "ombudsman_consent": {},
     "ombudsman_decline": {},
+    "ombudsman_outcome": {"outcome": "accepted", "note": "Laporan diterima untuk diperiksa."},
 }
 
 
@@ -52,6 +53,7 @@ def mworld(django_db_setup, django_db_blocker):
     """The registry and officials, built once for the ~1,300 cases of this module."""
     with django_db_blocker.unblock():
         w = build_world()
+        w.ombudsman = make_ombudsman()
         yield w
         Position.objects.all().delete()
         User.objects.all().delete()
@@ -103,6 +105,7 @@ def actor_for(role: str, w, report) -> Actor:
         ActorRole.AGENCY_ADMIN: lambda: Actor.for_user(w.city_admin),
         ActorRole.LIAISON_OFFICER: lambda: Actor.for_user(w.education_officer),
         ActorRole.SYSTEM: lambda: Actor.system_actor(),
+        ActorRole.OMBUDSMAN: lambda: Actor.for_user(w.ombudsman),
     }[role]()
 
 
@@ -155,4 +158,8 @@ def test_every_status_is_reachable_and_terminal_ones_have_no_exit():
     targets = {rule.target for rule in TABLE.values() if rule.target} | {Status.SUBMITTED, Status.AT_AGENCY}
     assert targets == set(Status.values)
     for status in (Status.REJECTED, Status.ARCHIVED, Status.OMBUDSMAN):
-        assert not [key for key in TABLE if key[0] == status]
+        # Nothing leaves a terminal status; the Ombudsman's outcome records and stays (ADR 0023).
+        assert all(rule.target is None for key, rule in TABLE.items() if key[0] == status)
+    assert sorted(key for key in TABLE if key[0] in (Status.REJECTED, Status.ARCHIVED, Status.OMBUDSMAN)) == [
+        (Status.OMBUDSMAN, "ombudsman_outcome")
+    ]
