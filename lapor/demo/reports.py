@@ -36,6 +36,7 @@ from lapor.reports.workflow import TABLE
 
 from .accounts import DEMO_CITIZEN, CITIZEN_NAMES, DemoAccounts, ensure_accounts
 from .catalog import Catalog, load_catalog
+from .connectivity import DemoConnectivity, ensure_connectivity
 from .plans import SHOWCASE, Plan, random_plan
 from .steps import Case, Director, Step
 from .survey import DemoSurvey, demo_survey, ensure_survey
@@ -68,6 +69,7 @@ class DemoResult:
     accounts: DemoAccounts | None = None
     seconds: float = 0.0
     survey: DemoSurvey | None = None
+    connectivity: DemoConnectivity | None = None
 
 
 def demo_report_count() -> int:
@@ -99,6 +101,8 @@ def load_demo(*, reports: int = 2000, seed: int = 2026, days: int = 120, end: da
             rng = random.Random(seed)
             catalog = load_catalog(rng)
             accounts = ensure_accounts(catalog)
+            clock.freeze(end - timedelta(days=days))  # decrees and templates exist before the first report
+            connectivity = ensure_connectivity(catalog, accounts)
             sim = Simulation(catalog, accounts, rng, TextGenerator(seed), end - timedelta(days=days), end, progress)
             sim.add_cases(reports)
             sim.run()
@@ -111,7 +115,7 @@ def load_demo(*, reports: int = 2000, seed: int = 2026, days: int = 120, end: da
         clock.freeze(None)
         sweep_log.setLevel(level)
     return DemoResult(True, len(sim.cases), ReportEvent.objects.count() - events_before, status_counts(), accounts,
-                      time.monotonic() - started, survey)
+                      time.monotonic() - started, survey, connectivity)
 
 
 class Simulation:

@@ -15,9 +15,9 @@ import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
-from lapor.core.errors import InvalidInput, TooLarge
+from lapor.core.errors import DomainError, InvalidInput, TooLarge, raise_all
 
 # content type -> extensions a file of that type may carry
 ALLOWED = {
@@ -99,9 +99,14 @@ def _clean_image(raw: bytes, content_type: str, name: str) -> bytes:
             fmt = _PIL_FORMAT[content_type]
             if image.format != fmt:
                 raise InvalidInput(_("“%(name)s” is not a valid image.") % {"name": name}, field="attachments")
+            # Upright first: the orientation is in the EXIF, which is dropped (ADR 0024).
+            image = ImageOps.exif_transpose(image)
             out = io.BytesIO()
             if fmt == "JPEG" and image.mode not in ("RGB", "L"):
                 image = image.convert("RGB")
+            # Pillow copies a JPEG comment and a PNG's ICC profile from `info` unless told
+            # otherwise: keep only the transparency the pixels need (ADR 0024).
+            image.info = {k: v for k, v in image.info.items() if k == "transparency"}
             image.save(out, format=fmt)  # no exif= argument: metadata is dropped
             return out.getvalue()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
@@ -109,9 +114,31 @@ def _clean_image(raw: bytes, content_type: str, name: str) -> bytes:
 
 
 def check_uploads(uploads) -> list[CheckedFile]:
+    """Every file checked, or the first problem raised carrying all of them (`.all`)."""
+    checked, problems = check_uploads_each(uploads)
+    if problems:
+        raise_all(problems)
+    return checked
+
+
+def check_uploads_each(uploads) -> tuple[list[CheckedFile], list[DomainError]]:
+    """The files that pass and a problem for each that does not, so that a form can keep the
+    good ones while the reporter fixes the rest. A CheckedFile (checked earlier in this request,
+    or kept from an earlier try) is taken as it is. Beyond the limit of files per report, only
+    the first ones are checked and the rest are refused together."""
     uploads = list(uploads or [])
-    if len(uploads) > settings.LAPOR_MAX_ATTACHMENTS:
-        raise InvalidInput(
-            _("At most %(n)d attachments per report.") % {"n": settings.LAPOR_MAX_ATTACHMENTS}, field="attachments"
-        )
-    return [check_upload(u) for u in uploads]
+    problems: list[DomainError] = []
+    limit = settings.LAPOR_MAX_ATTACHMENTS
+    if len(uploads) > limit:
+        problems.append(InvalidInput(_("At most %(n)d attachments per report.") % {"n": limit}, field="attachments"))
+        uploads = uploads[:limit]
+    checked = []
+    for upload in uploads:
+        if isinstance(upload, CheckedFile):
+            checked.append(upload)
+            continue
+        try:
+            checked.append(check_upload(upload))
+        except DomainError as problem:
+            problems.append(problem)
+    return checked, problems

@@ -21,6 +21,8 @@ from lapor.reports.actors import Actor
 from lapor.reports.states import Status
 from lapor.reports.tokens import normalise_tracking_number
 
+from .attachments import feed_photos
+
 PAGE_SIZE = 20
 FEED_FIELDS = ("q", "kategori", "instansi", "provinsi", "status", "dari", "sampai")
 
@@ -78,6 +80,7 @@ def feed(request):
     for r in rows:
         r.public_title = redact(r.title)
         r.public_excerpt = redact(r.description[:280])
+    feed_photos(rows)  # at most one photo per report, of those everyone may open (ADR 0024)
     query = request.GET.copy()
     query.pop("hal", None)
     # A filter or page link sent by htmx gets only the results; without JavaScript, the page.

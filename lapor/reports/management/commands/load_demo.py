@@ -54,6 +54,12 @@ class Command(BaseCommand):
         for status, n in result.by_status.items():
             self.stdout.write(f"  {status:<12} {n:>6,}")
         self._survey(result.survey)
+        linked = result.connectivity
+        waiting = f" ({', '.join(linked.unconnected)})" if linked.unconnected else ""
+        self.stdout.write(f"\ndemo agencies: {len(linked.connected)} connected (decree and officers), "
+                          f"{len(linked.unconnected)} without a decree yet{waiting}; {linked.templates} response templates; "
+                          f"the registry's other agencies: {linked.elsewhere_connected} connected, "
+                          f"{linked.elsewhere_unconnected} not")
         self.stdout.write(self.style.SUCCESS(
             f"demo data loaded: {result.reports:,} reports, {result.events:,} events, "
             f"1 survey with {result.survey.responses:,} responses in {result.seconds:.1f} s"))
