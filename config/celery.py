@@ -24,6 +24,11 @@ app.conf.beat_schedule = {
         "task": "lapor.reports.tasks.purge_idempotency_records",
         "schedule": 3600.0,
     },
+    # Files kept for a refused web submission's next try (lapor.reports.kept_uploads).
+    "purge-kept-uploads": {
+        "task": "lapor.reports.tasks.purge_kept_uploads",
+        "schedule": 3600.0,
+    },
     # Monitoring facts to re-derive after a category priority or a holiday changed (lapor.monev).
     "monitoring-refresh": {
         "task": "lapor.monev.tasks.refresh_pending",

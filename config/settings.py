@@ -167,7 +167,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "web:home"
+# lapor.web.landing: on to where the person's work is (their queue, dashboard or own reports).
+LOGIN_REDIRECT_URL = "web:landing"
 LOGOUT_REDIRECT_URL = "web:home"
 # Two-factor sign-in (ADR 0010): mandatory for officials and admin operators. The issuer is the
 # account's name in authenticator apps; keys are never shown in the Django admin.
@@ -234,6 +235,8 @@ LAPOR_SWEEP_INTERVAL_SECONDS = env_int("LAPOR_SWEEP_INTERVAL_SECONDS", 60)
 LAPOR_SWEEP_BATCH_SIZE = env_int("LAPOR_SWEEP_BATCH_SIZE", 500)
 # How long a submission's Idempotency-Key is remembered (hours); older records are purged hourly.
 LAPOR_IDEMPOTENCY_HOURS = env_int("LAPOR_IDEMPOTENCY_HOURS", 24)
+# Minutes the files of a refused web submission are kept for the reporter's next try (lapor.reports.kept_uploads).
+LAPOR_KEPT_UPLOAD_MINUTES = env_int("LAPOR_KEPT_UPLOAD_MINUTES", 60)
 # Keep the monitoring rollups on every transition (lapor/monev/rollups.py, ADR 0019). Turned off
 # only to measure what they cost (bench/transition.py); a database written with them off must be
 # rebuilt (`manage.py monev_verify --rebuild`) before its dashboards are right again.

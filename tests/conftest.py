@@ -18,6 +18,7 @@ from lapor.agencies import lookups, sla
 from lapor.agencies.models import Agency, Category, Region
 from lapor.core import clock, workdays
 from lapor.monev import rollups
+from lapor.reports import topics
 from lapor.reports.actors import Actor
 from lapor.reports.services import report_submit
 
@@ -33,6 +34,7 @@ def _fresh_state():
     workdays.reset_calendar()
     lookups.reset()
     rollups.forget_lookups()
+    topics.reset()
     yield
     clock.freeze(None)
     sla.reset_policies()
@@ -168,3 +170,29 @@ def submit(world):
         return result.report, result.reporter_secret
 
     return _submit
+
+
+def make_ombudsman(username: str = "ombudsman") -> User:
+    """An official in a position at the Ombudsman (the world has its agency but nobody there:
+    most tests need no one)."""
+    user = _user(username)
+    _position(user, Role.OMBUDSMAN, Agency.objects.get(code="ombudsman"), "Asisten Ombudsman")
+    return user
+
+
+@pytest.fixture
+def ombudsman(world) -> User:
+    return make_ombudsman()
+
+
+def transfer_to_ombudsman(report, secret: str | None = None, *, user=None):
+    """The real path to the Ombudsman: the sweep's 60-day offer (applied to this report only),
+    then the reporter's consent (a guest with `secret`, or the signed-in `user`)."""
+    from django.db import transaction
+
+    from lapor.reports.services import apply_action, get_report_for_update, report_act
+
+    with transaction.atomic():
+        apply_action(get_report_for_update(report.tracking_number), "offer_ombudsman", Actor.system_actor(), {}, clock.now())
+    reporter = Actor.for_user(user) if user is not None else Actor(reporter_secret=secret)
+    return report_act(tracking_number=report.tracking_number, action="ombudsman_consent", actor=reporter, payload={"note": "Saya setuju."})

@@ -235,7 +235,7 @@ def safe_next(request, candidate: str | None, default: str) -> str:
 
 
 def default_next(user) -> str:
-    return reverse("web:queue") if is_official(user) else resolve_url(settings.LOGIN_REDIRECT_URL)
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def second_step_url(user, next_url: str | None = None) -> str:

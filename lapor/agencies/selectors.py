@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from .models import Agency, AgencyDecree
+import re
+
+from django.db.models import Q
+
+from lapor.core import clock
+
+from .models import Agency, AgencyDecree, Category
 
 
 def agency_and_units(agency_ids: set[int]) -> set[int]:
@@ -13,6 +19,47 @@ def agency_and_units(agency_ids: set[int]) -> set[int]:
         frontier = set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
         found |= frontier
     return found
+
+
+# --- categories ----------------------------------------------------------------------------------
+def active_categories():
+    """Categories a report may be filed under today (WIB): the one definition, used by the
+    form's lists, its search and the intake check alike."""
+    today = clock.today_wib()
+    return Category.objects.filter(Q(active_from__isnull=True) | Q(active_from__lte=today),
+                                   Q(active_until__isnull=True) | Q(active_until__gte=today))
+
+
+def category_label(category) -> str:
+    """"Name (Parent)" for a sub-category, as suggestions and search results show it."""
+    return f"{category.name} ({category.parent.name})" if category.parent_id else category.name
+
+
+def categories_matching(query: str, limit: int = 20) -> list:
+    """Active categories whose name, or whose parent's name, has a word starting with each word
+    of `query` ("jalan" finds "JALAN RUSAK", never "menJALANkan"). Ranked: the name equal to the
+    query, then names starting with it, then a word of the name, then only the parent's name;
+    alphabetical within a rank."""
+    words = [w for w in re.split(r"\W+", query.lower()) if w]
+    if not words:
+        return []
+    # A coarse filter in SQL (contains), the word-start rule in Python: categories number in
+    # the hundreds, and SQLite and PostgreSQL disagree on word boundaries in regular expressions.
+    coarse = Q()
+    for word in words:
+        coarse &= Q(name__icontains=word) | Q(parent__name__icontains=word)
+    starts = [re.compile(r"(?<!\w)" + re.escape(w), re.IGNORECASE) for w in words]
+    phrase = " ".join(words)
+    ranked = []
+    for category in active_categories().filter(coarse).select_related("parent"):
+        name = category.name.lower()
+        own = all(s.search(category.name) for s in starts)
+        if not own and not all(s.search(category.name) or (category.parent_id and s.search(category.parent.name)) for s in starts):
+            continue
+        rank = 0 if name == phrase else 1 if name.startswith(phrase) else 2 if own else 3
+        ranked.append((rank, category_label(category).lower(), category))
+    ranked.sort(key=lambda r: r[:2])
+    return [c for _rank, _label, c in ranked[:limit]]
 
 
 # --- decrees (SK) ------------------------------------------------------------------------------

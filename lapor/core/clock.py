@@ -1,6 +1,10 @@
 """The one clock. Everything that needs 'now' asks here, so tests can move time."""
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+# Western Indonesia Time: the national desk's day, in which dates of events and deadlines are read.
+WIB = ZoneInfo("Asia/Jakarta")
 
 _frozen: datetime | None = None
 
@@ -8,6 +12,11 @@ _frozen: datetime | None = None
 def now() -> datetime:
     """Current time, timezone-aware UTC."""
     return _frozen if _frozen is not None else datetime.now(timezone.utc)
+
+
+def today_wib() -> date:
+    """Today's date in WIB."""
+    return now().astimezone(WIB).date()
 
 
 def freeze(at: datetime | None) -> None:

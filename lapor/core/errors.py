@@ -17,6 +17,16 @@ class DomainError(Exception):
         if code:
             self.code = code
         self.field = field
+        self.all: list[DomainError] = [self]
+
+
+def raise_all(errors: list["DomainError"]):
+    """Raise the first of several problems found in one request, carrying all of them in
+    `.all`: a form shows every problem at once next to its field, while the API keeps answering
+    with the first one (its status, code and field), as it always has."""
+    first = errors[0]
+    first.all = list(errors)
+    raise first
 
 
 class InvalidInput(DomainError):

@@ -6,6 +6,7 @@ from django.conf import settings
 
 from lapor.core import clock
 
+from . import kept_uploads
 from .models import IdempotencyRecord
 
 
@@ -15,3 +16,8 @@ def purge_idempotency_records(*, now=None) -> int:
     cutoff = (now or clock.now()) - timedelta(hours=settings.LAPOR_IDEMPOTENCY_HOURS)
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+def purge_kept_uploads(*, now=None) -> int:
+    """Remove files kept for a refused web submission whose reporter never came back."""
+    return kept_uploads.purge_expired(now=now)

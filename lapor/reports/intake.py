@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -19,7 +18,7 @@ from lapor.agencies import lookups
 from lapor.agencies.lookups import CategoryInfo
 from lapor.agencies.models import Agency
 from lapor.core import clock
-from lapor.core.errors import InvalidInput
+from lapor.core.errors import InvalidInput, raise_all
 
 from .states import Channel, ReportType
 
@@ -104,24 +103,37 @@ def _decimal(data: dict, name: str) -> Decimal | None:
 
 
 def clean_submission(data: dict) -> CleanSubmission:
-    report_type = _text(data, "type") or ReportType.COMPLAINT
+    """The submission's clean values, or InvalidInput for its first problem carrying every
+    problem found (`.all`, in the form's order): a citizen fixes them all in one round trip."""
+    problems: list[InvalidInput] = []
+
+    def text(name: str) -> str:
+        try:
+            return _text(data, name)
+        except InvalidInput as error:
+            problems.append(error)
+            return ""
+
+    def refuse(message: str, field: str) -> None:
+        if not any(p.field == field for p in problems):  # one problem per field: the first
+            problems.append(InvalidInput(message, field=field))
+
+    report_type = text("type") or ReportType.COMPLAINT
     if report_type not in ReportType.values:
-        raise InvalidInput(_("Please choose the type: complaint, aspiration or information request."), field="type")
+        refuse(_("Please choose the type: complaint, aspiration or information request."), "type")
 
-    title = _text(data, "title")
+    title = text("title")
     if len(title) < TITLE_MIN:
-        raise InvalidInput(_("The title must be at least %(n)d characters.") % {"n": TITLE_MIN}, field="title")
-    if len(title) > TITLE_MAX:
-        raise InvalidInput(_("The title must be at most %(n)d characters.") % {"n": TITLE_MAX}, field="title")
+        refuse(_("The title must be at least %(n)d characters.") % {"n": TITLE_MIN}, "title")
+    elif len(title) > TITLE_MAX:
+        refuse(_("The title must be at most %(n)d characters.") % {"n": TITLE_MAX}, "title")
 
-    description = _text(data, "description")
+    description = text("description")
     if len(description) < DESCRIPTION_MIN:
-        raise InvalidInput(
-            _("Please describe what happened, where and when, in at least %(n)d characters.") % {"n": DESCRIPTION_MIN},
-            field="description",
-        )
-    if len(description) > DESCRIPTION_MAX:
-        raise InvalidInput(_("The description must be at most %(n)d characters.") % {"n": DESCRIPTION_MAX}, field="description")
+        refuse(_("Please describe what happened, where and when, in at least %(n)d characters.") % {"n": DESCRIPTION_MIN},
+               "description")
+    elif len(description) > DESCRIPTION_MAX:
+        refuse(_("The description must be at most %(n)d characters.") % {"n": DESCRIPTION_MAX}, "description")
 
     event_date = None
     raw_date = data.get("event_date")
@@ -132,58 +144,74 @@ def clean_submission(data: dict) -> CleanSubmission:
             try:
                 event_date = date.fromisoformat(str(raw_date))
             except ValueError:
-                raise InvalidInput(_("The date of the event must be a date (YYYY-MM-DD)."), field="event_date")
-        today = clock.now().astimezone(ZoneInfo("Asia/Jakarta")).date()
-        if event_date > today:
-            raise InvalidInput(_("The date of the event cannot be in the future."), field="event_date")
+                refuse(_("The date of the event must be a date (YYYY-MM-DD)."), "event_date")
+        today = clock.today_wib()
+        if event_date is not None and event_date > today:
+            refuse(_("The date of the event cannot be in the future."), "event_date")
+            event_date = None
 
-    region_code = _text(data, "region_code")
+    region_code = text("region_code")
     if not region_code:
-        raise InvalidInput(_("Please choose where it happened (at least the province)."), field="region_code")
-    if not lookups.region_exists(region_code):
-        raise InvalidInput(_("There is no region with the code “%(code)s”.") % {"code": region_code[:20]}, field="region_code")
+        refuse(_("Please choose where it happened (at least the province)."), "region_code")
+    elif not lookups.region_exists(region_code):
+        refuse(_("There is no region with the code “%(code)s”.") % {"code": region_code[:20]}, "region_code")
 
-    address = _text(data, "address")
+    address = text("address")
     if len(address) > 300:
-        raise InvalidInput(_("The address must be at most 300 characters."), field="address")
+        refuse(_("The address must be at most 300 characters."), "address")
 
-    latitude, longitude = _decimal(data, "latitude"), _decimal(data, "longitude")
-    if (latitude is None) != (longitude is None):
-        raise InvalidInput(_("Please give both latitude and longitude, or neither."), field="latitude")
-    if latitude is not None and not (LAT_RANGE[0] <= latitude <= LAT_RANGE[1] and LON_RANGE[0] <= longitude <= LON_RANGE[1]):
-        raise InvalidInput(_("The coordinates are outside Indonesia."), field="latitude")
+    latitude = longitude = None
+    try:
+        latitude, longitude = _decimal(data, "latitude"), _decimal(data, "longitude")
+    except InvalidInput as error:
+        problems.append(error)
+    else:
+        if (latitude is None) != (longitude is None):
+            refuse(_("Please give both latitude and longitude, or neither."), "latitude")
+        elif latitude is not None and not (LAT_RANGE[0] <= latitude <= LAT_RANGE[1] and LON_RANGE[0] <= longitude <= LON_RANGE[1]):
+            refuse(_("The coordinates are outside Indonesia."), "latitude")
 
     category = None
-    category_code = _text(data, "category_code")
+    category_code = text("category_code")
     if category_code:
         category = lookups.category_by_code(category_code)
-        today = clock.now().astimezone(ZoneInfo("Asia/Jakarta")).date()
+        today = clock.today_wib()
         if category is None or not category.is_active_on(today):
-            raise InvalidInput(_("There is no active category with the code “%(code)s”.") % {"code": category_code[:60]}, field="category_code")
+            refuse(_("There is no active category with the code “%(code)s”.") % {"code": category_code[:60]}, "category_code")
 
     target_agency = None
-    agency_code = _text(data, "target_agency_code")
+    agency_code = text("target_agency_code")
     if agency_code:
         target_agency = Agency.objects.filter(code=agency_code, is_active=True).first()
         if target_agency is None or target_agency.kind in (Agency.Kind.UNIT, Agency.Kind.NATIONAL_DESK):
-            raise InvalidInput(_("There is no agency with the code “%(code)s” to send reports to.") % {"code": agency_code[:60]}, field="target_agency_code")
+            refuse(_("There is no agency with the code “%(code)s” to send reports to.") % {"code": agency_code[:60]},
+                   "target_agency_code")
 
-    channel = _text(data, "channel") or Channel.WEB
+    channel = text("channel") or Channel.WEB
     if channel not in Channel.values:
-        raise InvalidInput(_("Unknown channel “%(channel)s”.") % {"channel": channel[:20]}, field="channel")
+        refuse(_("Unknown channel “%(channel)s”.") % {"channel": channel[:20]}, "channel")
 
-    contact_name = _text(data, "contact_name")
+    contact_name = text("contact_name")
     if len(contact_name) > 150:
-        raise InvalidInput(_("The name must be at most 150 characters."), field="contact_name")
-    contact_email = _text(data, "contact_email")
+        refuse(_("The name must be at most 150 characters."), "contact_name")
+    contact_email = text("contact_email")
     if contact_email:
         try:
             validate_email(contact_email)
         except ValidationError:
-            raise InvalidInput(_("Please give a valid e-mail address."), field="contact_email")
-    contact_phone = _text(data, "contact_phone")
+            refuse(_("Please give a valid e-mail address."), "contact_email")
+    contact_phone = text("contact_phone")
     if contact_phone and not PHONE_RE.match(contact_phone):
-        raise InvalidInput(_("Please give a valid phone number, e.g. 0812 3456 7890."), field="contact_phone")
+        refuse(_("Please give a valid phone number, e.g. 0812 3456 7890."), "contact_phone")
+
+    flags = {}
+    for name in ("is_anonymous", "is_confidential"):
+        try:
+            flags[name] = _bool(data, name)
+        except InvalidInput as error:
+            problems.append(error)
+    if problems:
+        raise_all(problems)
 
     return CleanSubmission(
         type=report_type,
@@ -196,8 +224,8 @@ def clean_submission(data: dict) -> CleanSubmission:
         longitude=longitude,
         category=category,
         target_agency=target_agency,
-        is_anonymous=_bool(data, "is_anonymous"),
-        is_confidential=_bool(data, "is_confidential"),
+        is_anonymous=flags["is_anonymous"],
+        is_confidential=flags["is_confidential"],
         channel=channel,
         contact_name=contact_name,
         contact_email=contact_email,

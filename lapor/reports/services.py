@@ -17,12 +17,12 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from lapor.core import clock
-from lapor.core.errors import Conflict, IllegalTransition, InvalidInput, NotAllowed, NotFound
+from lapor.core.errors import Conflict, DomainError, IllegalTransition, InvalidInput, NotAllowed, NotFound, raise_all
 from lapor.monev import rollups
 
 from . import deadlines, public, workflow
 from .actors import Actor
-from .attachments import CheckedFile, check_uploads
+from .attachments import CheckedFile, check_uploads, check_uploads_each
 from .effects import EFFECTS, Context
 from .intake import clean_submission
 from .models import Attachment, IdempotencyRecord, Report, ReportEvent
@@ -41,8 +41,7 @@ class Submitted:
 
 
 def report_submit(*, data: dict, actor: Actor, files=(), idempotency_key: str | None = None) -> Submitted:
-    clean = clean_submission(data)
-    checked = check_uploads(files)
+    clean, checked = validate_submission(data, files)
     scope = f"user:{actor.user_id}" if actor.user_id else "anon"
     request_hash = None
     if idempotency_key is not None:
@@ -77,6 +76,22 @@ def report_submit(*, data: dict, actor: Actor, files=(), idempotency_key: str | 
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def validate_submission(data: dict, files=()) -> tuple:
+    """The clean values and checked files of a submission, or its first problem raised carrying
+    every problem of the fields and the files (`.all`). Writes nothing."""
+    problems: list[DomainError] = []
+    clean = None
+    try:
+        clean = clean_submission(data)
+    except InvalidInput as error:
+        problems.extend(error.all)
+    checked, file_problems = check_uploads_each(files)
+    problems.extend(file_problems)
+    if problems:
+        raise_all(problems)
+    return clean, checked
 
 
 def _replay(scope: str, key: str, request_hash: str, actor: Actor) -> Submitted | None:

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from .housekeeping import purge_idempotency_records as run_purge_idempotency_records
+from .housekeeping import purge_kept_uploads as run_purge_kept_uploads
 from .sweep import sla_sweep as run_sla_sweep
 
 
@@ -15,3 +16,8 @@ def sla_sweep() -> dict:
 @shared_task(name="lapor.reports.tasks.purge_idempotency_records", acks_late=True)
 def purge_idempotency_records() -> int:
     return run_purge_idempotency_records()
+
+
+@shared_task(name="lapor.reports.tasks.purge_kept_uploads", acks_late=True)
+def purge_kept_uploads() -> int:
+    return run_purge_kept_uploads()

@@ -1,6 +1,8 @@
 // Progressive enhancement for the cascading pickers (regions, categories): choosing an entry
 // loads its children from the select's data-source (default: the regions). Without JavaScript
-// the top level alone is sent, which is enough to submit.
+// the form's "show" buttons (.no-js-step) post it back with the next level filled in; with it
+// they are not needed, and hidden.
+document.querySelectorAll(".no-js-step").forEach(function (step) { step.hidden = true; });
 document.querySelectorAll("select[data-child]").forEach(function (select) {
   select.addEventListener("change", function () {
     var child = document.getElementById(select.dataset.child);

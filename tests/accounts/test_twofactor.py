@@ -96,8 +96,9 @@ def test_an_official_enrols_then_signs_in_with_password_and_code(world):
     officer = world.education_officer
     b = Browser()
     page = password_step(b, officer)
-    # No app yet: the second step is the enrolment page, and the way back is kept.
-    assert [url for url, _ in page.redirect_chain][-1] == ENROL + "?next=%2Fpetugas%2F"
+    # No app yet: the second step is the enrolment page, and the way on is kept (to where the
+    # official's work is: lapor/web/landing.py).
+    assert [url for url, _ in page.redirect_chain][-1] == ENROL + "?next=%2Fruang-kerja%2F"
     assert "Set up two-step sign-in" in b.html and not verified(b)
     key = key_on_page(b.html)
     pending = TOTPDevice.objects.get(user=officer)
@@ -126,7 +127,7 @@ def test_an_official_enrols_then_signs_in_with_password_and_code(world):
 
     sign_out(b)
     page = password_step(b, officer)
-    assert [url for url, _ in page.redirect_chain][-1] == VERIFY + "?next=%2Fpetugas%2F" and not verified(b)
+    assert [url for url, _ in page.redirect_chain][-1] == VERIFY + "?next=%2Fruang-kerja%2F" and not verified(b)
     b.submit(VERIFY, code=code_from(key, officer))
     assert path(b) == "/petugas/" and "Your queue" in b.html and verified(b)
 
@@ -229,7 +230,7 @@ def test_moving_to_a_new_phone_needs_a_verified_session(world):
     # With the password alone, the enrolment page sends the person to the code step instead.
     password_step(b, officer)
     response = b.http.get(ENROL)
-    assert (response.status_code, response["Location"]) == (302, VERIFY + "?next=%2Fpetugas%2F")
+    assert (response.status_code, response["Location"]) == (302, VERIFY + "?next=%2Fruang-kerja%2F")
     assert b.http.get("/masuk/dua-langkah/daftar/kode-qr.svg").status_code == 404
     assert b.http.post(ENROL, {"code": "000000"}).status_code == 403  # no CSRF token from a page
     assert TOTPDevice.objects.filter(user=officer).count() == 1
@@ -297,7 +298,7 @@ def test_a_citizen_is_not_asked_but_may_choose_it(world):
     citizen = world.citizen
     b = Browser()
     page = password_step(b, citizen)
-    assert path(b) == "/petugas/" and not any(VERIFY in url for url, _ in page.redirect_chain)
+    assert path(b) == "/laporan-saya/" and not any(VERIFY in url for url, _ in page.redirect_chain)  # their own reports
     assert not TOTPDevice.objects.filter(user=citizen).exists()
     b.get(SETTINGS)
     assert "Off." in b.html
@@ -316,7 +317,7 @@ def test_a_citizen_is_not_asked_but_may_choose_it(world):
     assert not TOTPDevice.objects.filter(user=citizen).exists() and not StaticDevice.objects.filter(user=citizen).exists()
     sign_out(b)
     password_step(b, citizen)
-    assert path(b) == "/petugas/"
+    assert path(b) == "/laporan-saya/"
 
 
 @pytest.mark.parametrize("evil", ["https://evil.example/", "//evil.example/petugas/", "http://testserver.evil.example/"])
@@ -326,9 +327,9 @@ def test_next_goes_only_to_this_site(world, evil):
     b = Browser()
     password_step(b, officer)
     b.get(VERIFY, next=evil)
-    assert b.form(VERIFY)["fields"]["next"] == "/petugas/"
+    assert b.form(VERIFY)["fields"]["next"] == "/ruang-kerja/"  # the default: where the official's work is
     page = b.http.post(VERIFY, {**b.form(VERIFY)["fields"], "code": totp_code(device), "next": evil})
-    assert (page.status_code, page["Location"]) == (302, "/petugas/")
+    assert (page.status_code, page["Location"]) == (302, "/ruang-kerja/")
 
 
 def test_next_within_the_site_is_honoured(world):

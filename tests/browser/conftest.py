@@ -66,18 +66,22 @@ def axe(axe_script) -> AxeWatch:
 def new_context(chromium, live_server, axe):
     """`new_context(english=True)`: a fresh browser profile (cookies, session) for one actor,
     closed at the end of the test; `english=False` is a browser set to Indonesian, or to
-    `locale` when given. Every document its pages show is checked with axe-core; the test fails
-    at the end if any had a violation."""
+    `locale` when given; `javascript=False` is a browser with JavaScript switched off, whose
+    pages axe-core cannot check (it is JavaScript: check the same pages in another context).
+    Every document the other contexts show is checked with axe-core; the test fails at the end
+    if any had a violation."""
     contexts: list[BrowserContext] = []
 
-    def _new(*, english: bool = True, locale: str | None = None) -> BrowserContext:
+    def _new(*, english: bool = True, locale: str | None = None, javascript: bool = True) -> BrowserContext:
         context = chromium.new_context(
             base_url=live_server.url,
             extra_http_headers={"Accept-Language": "en"} if english else {},
             locale="en-US" if english else (locale or "id-ID"),
+            java_script_enabled=javascript,
         )
         context.set_default_timeout(10_000)
-        axe.watch(context)
+        if javascript:  # axe-core runs in the page: a page without JavaScript is checked elsewhere
+            axe.watch(context)
         contexts.append(context)
         return context
 

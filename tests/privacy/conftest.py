@@ -33,9 +33,10 @@ _AP = r"(?:'|&#x27;|&#39;|&#039;|&apos;|\\u0027|%27|\u2019)"
 _AT = r"(?:@|%40|&#64;|\\u0040)"
 _SEP = r"[ .\-\u00a0]?"
 TOKEN_LABELS = {"t": "title", "d": "description", "a": "address", "f": "attachment", "p": "public_note",
-                "s": "reporter_note", "k": "rating_comment", "i": "internal", "j": "internal"}
+                "s": "reporter_note", "k": "rating_comment", "i": "internal", "j": "internal", "h": "photo",
+                "g": "official_photo"}
 _PATTERNS = [
-    ("token", re.compile(r"rhs-(\d\d)-([tdafpskij])(?![a-z0-9])")),
+    ("token", re.compile(r"rhs-(\d\d)-([tdafpskijhg])(?![a-z0-9])")),
     ("name", re.compile(rf"kirana{_SP}ma{_AP}ruf{_SP}zq(\d\d)")),
     ("email", re.compile(rf"kirana\.zq(\d\d){_AT}contoh\.id")),
     # 0813…, also written +62 813… or 62813…
@@ -75,7 +76,10 @@ def markers_of(r: WorldReport) -> list[Marker]:
         Marker("description", m.description),
         Marker("address", m.address),
         Marker("attachment", m.attachment),
+        Marker("photo", m.photo),
     ]
+    if m.official_photo:
+        found.append(Marker("official_photo", m.official_photo))
     if m.public_note:
         found.append(Marker("public_note", m.public_note))
     if m.reporter_note:

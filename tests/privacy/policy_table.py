@@ -72,6 +72,7 @@ REPORTER_ACTIONS = _s(
     "ombudsman_consent@at_agency", "ombudsman_decline@at_agency",
 )
 DESK_ACTIONS = _s("dispose@submitted", "request_info@submitted", "reject@submitted", "archive@submitted")
+OMBUDSMAN_ACTIONS = _s("ombudsman_outcome@ombudsman")  # on a transferred report only (ADR 0023)
 # fmt: off
 ACT_TABLE: dict[str, tuple[frozenset, frozenset]] = {
     "national_admin":     (DESK_ACTIONS,     ANY),
@@ -80,11 +81,12 @@ ACT_TABLE: dict[str, tuple[frozenset, frozenset]] = {
     "liaison":            (UNIT_ACTIONS,     _s(f"unit:{CITY_UNIT}")),
     "liaison_sibling":    (UNIT_ACTIONS,     _s(f"unit:{CITY_SIBLING}")),
     "reporter":           (REPORTER_ACTIONS, _s("own")),
+    "ombudsman":          (OMBUDSMAN_ACTIONS, _s("transferred")),
 }
 # fmt: on
 # Only the national desk reveals an anonymous reporter's identity (audited).
 REVEAL = {"national_admin": ANY}
-CASES = sorted(DESK_ACTIONS | AGENCY_ACTIONS | UNIT_ACTIONS | REPORTER_ACTIONS)
+CASES = sorted(DESK_ACTIONS | AGENCY_ACTIONS | UNIT_ACTIONS | REPORTER_ACTIONS | OMBUDSMAN_ACTIONS)
 
 # The officer queue: what waits for one of the role's positions (places of the world).
 QUEUE = {
@@ -92,7 +94,11 @@ QUEUE = {
     "agency_admin": {"city"},  # at its agency, waiting for verification
     "liaison": {"city_unit"},  # forwarded to its unit, in process
     "other_agency_admin": {"ministry"},
+    "ombudsman": {"omb_transferred"},  # transferred, its outcome awaited (accepted: still examined)
 }
+# The Ombudsman's list (ADR 0023), for the Ombudsman only: transferred reports; and, to read,
+# those offered and awaiting the reporter's consent (still handled, not declined).
+OMBUDSMAN_LIST = {"ombudsman": {"": "transferred", "?daftar=offered": "offered"}}
 # The public feed: accepted for handling and not confidential (the desk's report is unverified).
 FEED_PLACES = {"city", "city_unit", "ministry", "ministry_unit", "other", "priority", "omb_offered", "omb_transferred", "old_open", "old_closed"}
 

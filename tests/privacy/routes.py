@@ -5,7 +5,8 @@ not classified here (or when an entry here names a route that no longer exists).
 is one line: pick the kind that says how it touches reports.
 
 - read(spec): shows one report; `spec` is a key of endpoints.READS (the matrix checks every role x
-  every report against its rendering rules, and the leak test greps it).
+  every report against its rendering rules, and the leak test greps it); "a / b" when the route
+  shows several things of a report, each with its rule (the files of the track page).
 - action(spec): changes one or more reports; `spec` names the test in test_actions.py that
   refuses it to every role that may not act and proves nothing happened.
 - listing(spec, *queries): lists reports; `spec` names the exact-membership check in
@@ -162,6 +163,9 @@ ROUTES: dict[str, Route] = {
     # public pages
     "web:home":                page(),
     "web:submit":              page(),  # its POST is a submission (tests/web, tests/api)
+    # the confirmation, for the session that filed the report; anyone else is sent to its track page
+    "web:submitted":           page(kwargs=lambda pw: {"tracking_number": pw.world.report("city", "confidential").tracking_number}),
+    "web:landing":             page(),  # a redirect to where the signed-in person's work is (lapor/web/landing.py)
     "web:regions":             page("", "?parent=35"),
     "web:categories":          page("?parent=mbg", "?q=pendidikan"),  # submission form helpers: reference data
     "web:agency_suggestions":  page("?q=Kota"),
@@ -173,6 +177,11 @@ ROUTES: dict[str, Route] = {
     "web:track":               read("track_web"),  # its POST takes the reporter's code: test_leaks.test_reporter_code
     "web:officer_report":      read("officer"),  # its POST reveals an identity: test_actions.test_identity_reveal
     "web:officer_attachment":  read("attachment"),
+    # the Ombudsman's list (ADR 0023): transferred reports and, to read, those offered; 403 for everyone else
+    "web:ombudsman":           listing("ombudsman_list", "", "?hasil=none", "?hasil=accepted", "?hasil=resolved", "?daftar=offered", "?hal=2"),
+    # ADR 0024: the reporter's PDF and photo, an official's photo
+    "web:track_attachment":    read("track_document / track_photo / track_official_photo"),
+    "web:track_thumbnail":     read("track_thumbnail"),
     # actions on reports
     "web:reporter_action":     action("test_actions / test_reporter_form_accepts_no_other_action"),
     "web:officer_action":      action("test_actions / test_officer_form_accepts_no_other_action"),
@@ -251,7 +260,8 @@ ROUTES: dict[str, Route] = {
 
 # The API, by "METHOD path" as in its OpenAPI document.
 _ACTIONS = ["dispose", "request-info", "reject", "forward", "not-our-authority", "archive", "dismiss-appeal", "respond",
-            "follow-up", "interim-reply", "supplement", "reply", "rate", "appeal", "ombudsman-consent", "ombudsman-decline"]
+            "follow-up", "interim-reply", "supplement", "reply", "rate", "appeal", "ombudsman-consent", "ombudsman-decline",
+            "ombudsman-outcome"]
 API_ROUTES: dict[str, Route] = {
     "POST /api/v1/reports":                                  submission(),
     "POST /api/v1/reports/with-attachments":                 submission(),

@@ -43,7 +43,7 @@ API_PATHS = {
     "not_our_authority": "not-our-authority", "archive": "archive", "dismiss_appeal": "dismiss-appeal",
     "respond": "respond", "follow_up": "follow-up", "interim_reply": "interim-reply", "supplement": "supplement",
     "reply": "reply", "rate": "rate", "appeal": "appeal", "ombudsman_consent": "ombudsman-consent",
-    "ombudsman_decline": "ombudsman-decline",
+    "ombudsman_decline": "ombudsman-decline", "ombudsman_outcome": "ombudsman-outcome",
 }
 REPORTER_CASE_ACTIONS = {"supplement", "reply", "rate", "appeal", "ombudsman_consent", "ombudsman_decline"}
 WITH_FILES = {"respond", "follow_up", "interim_reply"}
@@ -70,6 +70,7 @@ def payload(action: str, report: Report) -> dict:
         "appeal": {"note": "Tidak puas."},
         "ombudsman_consent": {},
         "ombudsman_decline": {},
+        "ombudsman_outcome": {"outcome": "accepted", "note": "Laporan diterima untuk diperiksa."},
     }[action]
 
 
@@ -77,7 +78,8 @@ def force(r, status: str, *, priority: bool, world) -> Report:
     """Put the world's report in `status`, with the data its guards need (inside a savepoint)."""
     now = clock.now()
     fields = {"status": status, "stage_due_at": now + timedelta(days=7), "closed_at": None, "rating": None, "appeal_count": 0,
-              "ombudsman_offered_at": None, "ombudsman_declined_at": None, "transfer_count": 0, "interim_count": 0}
+              "ombudsman_offered_at": None, "ombudsman_declined_at": None, "transfer_count": 0, "interim_count": 0,
+              "ombudsman_outcome": ""}
     if status == "needs_info":
         fields.update(stage_due_at=None, paused_days_left=2)
     if status == "followed_up":
@@ -88,6 +90,8 @@ def force(r, status: str, *, priority: bool, world) -> Report:
         fields.update(closed_at=now, stage_due_at=None, rating=1)
     if status == "at_agency":
         fields.update(ombudsman_offered_at=now)  # so that the reporter's Ombudsman choice is open
+    if status == "ombudsman":  # transferred with the reporter's consent, no outcome yet
+        fields.update(ombudsman_offered_at=now, closed_at=now, stage_due_at=None, stage="")
     if priority:
         fields["category"] = world.categories["priority"]
     Report.objects.filter(pk=r.pk).update(**fields)

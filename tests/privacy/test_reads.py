@@ -15,6 +15,7 @@ is searched again by the leak test without being fetched twice)."""
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -26,7 +27,7 @@ from lapor.reports.models import Report
 
 from .conftest import check_logs, log_text, markers_of, scan
 from .endpoints import READS, expect
-from .policy_table import FEED_PLACES, QUEUE, ROLES, facts, rights
+from .policy_table import FEED_PLACES, OMBUDSMAN_LIST, OPEN_STATUSES, QUEUE, ROLES, facts, rights
 from .routes import API_ROUTES, ROUTES
 from .world import KINDS, PLACES
 
@@ -152,7 +153,9 @@ def admin_urls() -> list[str]:
 def error_urls(pw) -> list[str]:
     r = pw.world.report("city_unit", "confidential")
     return ["/tidak-ada/", f"/petugas/laporan/{MISSING}/", f"/lacak/{MISSING}/", f"/api/v1/reports/{MISSING}", f"/api/v1/track/{MISSING}",
-            "/api/v1/tidak-ada", f"/petugas/laporan/{r.tracking_number}/lampiran/999999/", f"/petugas/laporan/{r.tracking_number}/aksi/tidak-ada/"]
+            "/api/v1/tidak-ada", f"/petugas/laporan/{r.tracking_number}/lampiran/999999/", f"/petugas/laporan/{r.tracking_number}/aksi/tidak-ada/",
+            f"/lacak/{r.tracking_number}/lampiran/999999/", f"/lacak/{r.tracking_number}/lampiran/99999999999999999999999/gambar-kecil/",
+            f"/lacak/{MISSING}/lampiran/{r.photo_id}/gambar-kecil/"]
 
 
 # Citizens who sweep every page; the others open their own report's pages and the lists (on other
@@ -354,7 +357,42 @@ def check_my_reports(pw, rows) -> list[str]:
     return problems
 
 
-LIST_CHECKS = {"api_list": check_api_list, "queue": check_queue, "feed": check_feed, "my_reports": check_my_reports}
+def check_ombudsman_list(pw, rows) -> list[str]:
+    """/petugas/ombudsman/: for the Ombudsman, exactly the transferred reports (or, `?daftar=offered`,
+    those offered and still awaiting the reporter's consent), titled where the table lets it read
+    the content; a refusal for every other signed-in person, the sign-in page for the public."""
+    problems, now = [], clock.now()
+    for who in pw.who.values():
+        for query, kind in (("", "transferred"), ("?daftar=offered", "offered")):
+            url = "/petugas/ombudsman/" + query
+            got = pw.get(who, url)
+            if not who.signed_in:
+                if got.status != 302 or not got.location.startswith("/masuk/"):
+                    problems.append(f"{who.label} x {url}: {got.status} {got.location!r}, expected the sign-in page")
+                continue
+            if OMBUDSMAN_LIST.get(who.role, {}).get(query) != kind:
+                if got.status != 403 or scan(got.text):
+                    problems.append(f"{who.label} x {url}: {got.status} showing {sorted(scan(got.text))}, expected 403 showing nothing")
+                continue
+            listed, titled = set(), set()
+            for r in pw.reports:
+                report = rows[r.pk]
+                f = facts(report, now, own=r.tracking_number in who.owns)
+                waiting = "offered" in f and report.status in OPEN_STATUSES and report.ombudsman_declined_at is None
+                if ("transferred" in f) if kind == "transferred" else waiting:
+                    listed.add(r.tracking_number)
+                    if rights(who.role_on(r), report, f).content:
+                        titled.add(r.idx)
+            table = _section(got.text, "<table", "</table>")
+            shown = set(re.findall(r'href="/petugas/laporan/(\w+)/"', table))
+            if got.status != 200 or shown != listed or _titles(table) != titled:
+                problems.append(f"{who.label} x {url} ({got.status}): lists {sorted(shown)}, titled {sorted(_titles(table))}; "
+                                f"expected {sorted(listed)}, titled {sorted(titled)}")
+    return problems
+
+
+LIST_CHECKS = {"api_list": check_api_list, "queue": check_queue, "feed": check_feed, "my_reports": check_my_reports,
+               "ombudsman_list": check_ombudsman_list}
 
 
 @pytest.mark.parametrize("name", list(LIST_CHECKS))
@@ -385,7 +423,8 @@ def test_submission_answers_only_the_new_report(pw):
             "region_code": "35.78.01.1001"}
     for who in (pw.who["public"], pw.who["outsider"], pw.who["national_admin"]):
         api = who.web.post("/api/v1/reports", data=json.dumps(data), content_type="application/json", headers=who.api_headers)
-        page = who.web.post("/lapor/", data)
-        assert api.status_code == 201 and page.status_code == 200, (api.status_code, page.status_code)
+        sent = who.web.post("/lapor/", data)  # answered with a redirect to the confirmation (ADR 0025)
+        page = who.web.get(sent["Location"]) if sent.status_code == 302 else sent
+        assert api.status_code == 201 and sent.status_code == 302 and page.status_code == 200, (api.status_code, sent.status_code, page.status_code)
         assert not scan(api.content.decode()) and not scan(page.content.decode()), who.label
     assert Client().get("/").status_code == 200

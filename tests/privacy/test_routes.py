@@ -80,7 +80,7 @@ def test_every_classification_is_exercised():
     problems = []
     everything = {**ROUTES, **API_ROUTES}
     for name, route in everything.items():
-        if route.kind == "read" and route.spec not in READS:
+        if route.kind == "read" and not set(route.spec.split(" / ")) <= set(READS):
             problems.append(f"{name}: read({route.spec!r}) is not a key of endpoints.READS")
         elif route.kind == "listing" and route.spec not in test_reads.LIST_CHECKS:
             problems.append(f"{name}: listing({route.spec!r}) is not a check of test_reads.LIST_CHECKS")
@@ -92,7 +92,8 @@ def test_every_classification_is_exercised():
             problems.append(f"{name}: post_only() needs the reason it shows no report data")
         elif route.kind not in ("read", "listing", "action", "post_only", "page", "submission"):
             problems.append(f"{name}: unknown kind {route.kind!r}")
-    unused = set(READS) - {route.spec for route in everything.values() if route.kind == "read"}
+    # A route that shows several things of a report (the files of the track page) has a rule for each, "a / b".
+    unused = set(READS) - {spec for route in everything.values() if route.kind == "read" for spec in route.spec.split(" / ")}
     if unused:
         problems.append(f"rendering rules no route uses: {sorted(unused)}")
     assert not problems, "\n".join(problems)

@@ -8,7 +8,8 @@ Agencies
 - Kota Jayapura (another city, coordinated by nobody) with a unit.
 
 Reports: every PLACE x every KIND, walked through the real services (submission, disposition,
-forwarding, responses, the Ombudsman offer and consent, rating), each with an attachment.
+forwarding, responses, the Ombudsman offer and consent, rating), each with the reporter's two
+attachments (a PDF and a photo); the unit's response or follow-up carries an official's photo.
 Every report has its own reporter identity (name, e-mail, phone, NIK) and its own content
 markers, so that a page showing report A's data can never be mistaken for one leaking B's.
 The NIK, phone and e-mail are also typed into the free text — the description, the title (the
@@ -19,11 +20,13 @@ holding the secret code."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from PIL import Image
 
 from lapor.accounts.models import Position, Role, User
 from lapor.agencies import lookups, sla
@@ -36,6 +39,12 @@ from lapor.reports.services import apply_action, get_report_for_update, report_a
 from lapor.reports.tokens import reporter_secret_for
 
 from ..conftest import MONDAY_9AM
+
+def png_bytes() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (12, 8), (40, 90, 160)).save(out, format="PNG")
+    return out.getvalue()
+
 
 MINIMAL_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -79,7 +88,9 @@ class Markers:
     title: str = ""
     description: str = ""
     address: str = ""
-    attachment: str = ""
+    attachment: str = ""  # the reporter's PDF
+    photo: str = ""  # the reporter's photo
+    official_photo: str = ""  # the photo an official attached to the unit's response or follow-up
     public_note: str = ""  # a note the reporter and the public may read (if the content is public)
     reporter_note: str = ""  # the reporter's own note (supplement), with their phone typed in
     rating_comment: str = ""  # with the reporter's e-mail typed in
@@ -95,6 +106,7 @@ class Markers:
         self.description = f"Kronologi Rhs-{i:02d}-D: panitia meminta uang. NIK saya {self.nik}, telepon {self.phone}, surel {self.email}."
         self.address = f"Jalan Rhs-{i:02d}-A No. 5"
         self.attachment = f"bukti-rhs-{i:02d}-f.pdf"
+        self.photo = f"foto-rhs-{i:02d}-h.png"
 
 
 @dataclass
@@ -108,7 +120,9 @@ class WorldReport:
     user: User | None  # the citizen account, if any
     m: Markers
     pk: int = 0
-    attachment_id: int = 0
+    attachment_id: int = 0  # the reporter's PDF
+    photo_id: int = 0  # the reporter's photo
+    official_photo_id: int = 0  # an official's photo (0: the report has none)
 
     @property
     def confidential(self) -> bool:
@@ -217,7 +231,9 @@ def build_world() -> World:
     for r in w.reports:
         report = Report.objects.get(tracking_number=r.tracking_number)
         r.pk = report.pk
-        r.attachment_id = report.attachments.get().pk
+        files = {a.original_name: a.pk for a in report.attachments.all()}
+        r.attachment_id, r.photo_id = files[r.m.attachment], files[r.m.photo]
+        r.official_photo_id = files.get(r.m.official_photo, 0)
     # The audit trail has something to show: a reveal by the desk, confidential reads by the city.
     privacy.report_reveal_identity(tracking_number=w.report("city", "anonymous").tracking_number, actor=_as(w, "national_admin"),
                                    reason="Verifikasi: laporan diduga palsu, perlu konfirmasi.", channel="web")
@@ -260,15 +276,16 @@ def _place_report(w: World, idx: int, place: str, kind: str) -> WorldReport:
     if place.startswith("old"):
         clock.freeze(MONDAY_9AM - timedelta(days=61))
         data["event_date"] = ""
-    files = [SimpleUploadedFile(m.attachment, MINIMAL_PDF, "application/pdf")]
+    files = [SimpleUploadedFile(m.attachment, MINIMAL_PDF, "application/pdf"),
+             SimpleUploadedFile(m.photo, png_bytes(), "image/png")]
     submitted = report_submit(data=data, actor=Actor.for_user(user), files=files)
     tn = submitted.report.tracking_number
     secret = reporter_secret_for(tn)
     if owner == "guest":
         reporter = Actor(reporter_secret=secret)
 
-    def act(actor, action, **payload):
-        report_act(tracking_number=tn, action=action, actor=actor, payload=payload)
+    def act(actor, action, files=(), **payload):
+        report_act(tracking_number=tn, action=action, actor=actor, payload=payload, files=files)
 
     internal = []
     if place == "desk":
@@ -286,16 +303,22 @@ def _place_report(w: World, idx: int, place: str, kind: str) -> WorldReport:
             internal.append(f"Catatan internal Rhs-{idx:02d}-J")
             act(_as(w, unit[1]), "forward", unit=unit[0], note=internal[-1])
             m.public_note = f"Catatan publik Rhs-{idx:02d}-P"
+            m.official_photo = f"tindak-rhs-{idx:02d}-g.png"
+            official_files = [SimpleUploadedFile(m.official_photo, png_bytes(), "image/png")]
             if place == "old_closed":
-                act(_as(w, unit[2]), "follow_up", note=m.public_note)
+                act(_as(w, unit[2]), "follow_up", files=official_files, note=m.public_note)
                 m.rating_comment = f"Komentar Rhs-{idx:02d}-K, surel saya {m.email}"
                 act(reporter, "rate", rating=4, comment=m.rating_comment)
             else:
-                act(_as(w, unit[2]), "respond", note=m.public_note)
+                act(_as(w, unit[2]), "respond", files=official_files, note=m.public_note)
         if place in ("omb_offered", "omb_transferred"):
             _system(tn, "offer_ombudsman")
         if place == "omb_transferred":
             act(reporter, "ombudsman_consent")
+            # The Ombudsman's outcome (ADR 0023): a note for the reporter, with their phone typed in
+            # (redacted for whoever may not see the reporter). Accepted: the case stays in its queue.
+            m.public_note = f"Catatan publik Rhs-{idx:02d}-P, hubungi {m.phone}"
+            act(_as(w, "ombudsman"), "ombudsman_outcome", outcome="accepted", note=m.public_note)
     m.internal_notes = tuple(internal)
     clock.freeze(MONDAY_9AM)
     return WorldReport(idx=idx, place=place, kind=kind, owner=owner, tracking_number=tn, secret=secret, user=user, m=m)

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from lapor.accounts.twofactor import needs_second_factor
+from lapor.web.landing import landing_url
 
 from ..api.conftest import _empty_cache, media_root, unchanged  # noqa: F401  (shared fixtures)
 from ..conftest import authenticator, totp_code
@@ -114,7 +115,7 @@ class Browser:
         if device is not None:
             assert page.request["PATH_INFO"] == "/masuk/dua-langkah/", "password refused, or no second step"
             page = self.submit("/masuk/dua-langkah/", code=totp_code(device))
-        assert page.request["PATH_INFO"] == "/petugas/", "login failed"
+        assert page.request["PATH_INFO"] == landing_url(user), "login failed, or not on the person's own page"
         return page
 
 

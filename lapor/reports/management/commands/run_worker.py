@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 
 from lapor.monev.refresh import refresh_pending
 from lapor.notify.outbox import deliver_pending
-from lapor.reports.housekeeping import purge_idempotency_records
+from lapor.reports.housekeeping import purge_idempotency_records, purge_kept_uploads
 from lapor.reports.sweep import sla_sweep
 
 HOUSEKEEPING_SECONDS = 3600
@@ -37,6 +37,7 @@ class Command(BaseCommand):
             started = time.monotonic()
             if last_housekeeping is None or started - last_housekeeping >= HOUSEKEEPING_SECONDS:
                 purge_idempotency_records()
+                purge_kept_uploads()
                 last_housekeeping = started
             result = sla_sweep()
             if result.total or once:
