@@ -24,7 +24,7 @@ from lapor.accounts.models import Role
 from lapor.agencies.models import Agency
 from lapor.core.numbers import NO_VALUE, human_number, human_percent
 
-from . import workload
+from . import hotspots, workload
 from .indicators import Indicators, child_scopes
 from .rollups import compute, compute_many, trend
 from .scopes import NOT_HANDLERS, Period, Scope, ScopeError
@@ -180,7 +180,8 @@ def months(period: Period) -> list[Period]:
 
 
 # --- tables ---------------------------------------------------------------------------------
-TEXT, INT, PCT, DEC = "text", "int", "pct", "dec"
+TEXT, INT, PCT, DEC, SIGNED = "text", "int", "pct", "dec", "signed"
+PAGE_ROWS = 20  # a long table shows this many rows until "show all" is asked for (?tabel=<key>&semua=1)
 
 
 @dataclass
@@ -193,6 +194,7 @@ class Column:
 class Row:
     cells: list  # str, int, Decimal or None ("—"), one per column
     link: str = ""  # the drill-down from the first cell
+    quiet: bool = False  # received no reports in the period: folded away on the page (not in the export)
 
 
 @dataclass
@@ -202,10 +204,41 @@ class Table:
     columns: list[Column]
     rows: list[Row] = field(default_factory=list)
     kinds: list[str] = field(default_factory=list)  # the headline table: each row's kind of value
+    foldable: bool = False  # a long table: the page shows PAGE_ROWS rows with reports, quiet rows folded
+    shown: list[Row] | None = None  # the rows the page shows (None: all); set by `fold`
+
+    def fold(self, everything: bool) -> None:
+        """Choose the rows the page shows: all of them when `everything` (or the table is not
+        foldable), else the first PAGE_ROWS rows that are not quiet. The exports keep `rows`."""
+        busy = [row for row in self.rows if not row.quiet]
+        self.shown = None if everything or not self.foldable else busy[:PAGE_ROWS]
+
+    @property
+    def showing_all(self) -> bool:
+        return self.shown is None or len(self.shown) == len(self.rows)
+
+    @property
+    def cut(self) -> bool:
+        """Rows with reports are left out (more than PAGE_ROWS of them)."""
+        return self.shown is not None and len(self.shown) < self.busy_count
+
+    @property
+    def shortens(self) -> bool:
+        """Shown whole although the default view would fold or cut it (a "show fewer" link)."""
+        return self.foldable and self.shown is None and (self.busy_count > PAGE_ROWS or self.quiet_count > 0)
+
+    @property
+    def busy_count(self) -> int:
+        return sum(1 for row in self.rows if not row.quiet)
+
+    @property
+    def quiet_count(self) -> int:
+        return sum(1 for row in self.rows if row.quiet)
 
     def display(self) -> list[tuple[Row, list[str]]]:
-        """Each row with its cells as the page shows them."""
-        return [(row, [show(value, col.kind) for value, col in zip(row.cells, self.columns)]) for row in self.rows]
+        """Each row the page shows with its cells as the page shows them."""
+        rows = self.rows if self.shown is None else self.shown
+        return [(row, [show(value, col.kind) for value, col in zip(row.cells, self.columns)]) for row in rows]
 
     def body_html(self) -> str:
         """The <tbody> rows. Built here rather than in the template: the national tables have
@@ -227,6 +260,8 @@ def show(value, kind: str) -> str:
     one definition (lapor/core/numbers.py, ADR 0022). The exports write the raw cells instead."""
     if kind == PCT:
         return human_percent(value)
+    if kind == SIGNED:  # a change: "+3", "-2", "0"
+        return ("+" if value and value > 0 else "") + human_number(value)
     if kind == TEXT:
         return NO_VALUE if value is None else str(value)
     return human_number(value)
@@ -250,9 +285,11 @@ def _indicator_cells(name: str, i: Indicators) -> list:
             i.overdue_now, i.satisfaction_mean]
 
 
-def ranked(rows: list[Indicators]) -> list[Indicators]:
-    """Agencies ranked by follow-up rate (highest first, "—" last), then by reports received."""
-    return sorted(rows, key=lambda i: (i.follow_up_rate is None, -(i.follow_up_rate or Decimal(0)), -i.received, i.scope.name))
+def worst_first(rows: list[Indicators]) -> list[Indicators]:
+    """What needs attention first: most reports overdue now, then the lowest follow-up rate, then
+    the most reports received; rows that received no reports in the period last (by name)."""
+    return sorted(rows, key=lambda i: (i.received == 0, -i.overdue_now, i.follow_up_rate is None,
+                                       i.follow_up_rate or Decimal(0), -i.received, i.scope.name))
 
 
 def headline_table(i: Indicators, caption: str) -> Table:
@@ -295,11 +332,28 @@ def headline_display(table: Table) -> list[tuple[str, str]]:
     return [(row.cells[0], show(row.cells[1], kind)) for row, kind in zip(table.rows, table.kinds)]
 
 
-def children_table(key: str, caption: str, first: str, rows: list[Indicators], link=None) -> Table:
-    """One row per child scope; `link(scope)` gives its drill-down ("" for none)."""
-    table = Table(key, caption, _indicator_columns(first))
+def children_table(key: str, caption: str, first: str, rows: list[Indicators], link=None, *, foldable: bool = False) -> Table:
+    """One row per child scope; `link(code)` gives its drill-down ("" for none). `foldable`: a
+    long table whose rows with no reports received are folded away on the page."""
+    table = Table(key, caption, _indicator_columns(first), foldable=foldable)
     for i in rows:
-        table.rows.append(Row(_indicator_cells(i.scope.name, i), link(i.scope) if link else ""))
+        table.rows.append(Row(_indicator_cells(i.scope.name, i), link(i.scope.code) if link else "", quiet=i.received == 0))
+    return table
+
+
+def hot_spot_table(period: Period, province_code: str = "") -> Table:
+    """The rising category × area pairs (lapor/monev/hotspots.py), cached like the figures."""
+    key = _key("hotspots", province_code, period)
+    found = cache.get(key)
+    if found is None:
+        found = hotspots.hot_spots(period, province_code)
+        cache.set(key, found, CACHE_SECONDS)
+    area = _("Regency or city") if province_code else _("Province")
+    table = Table("titik-rawan", _("Hot spots: reports by category and area, rising first"), [
+        Column(_("Category"), TEXT), Column(area, TEXT), Column(_("Received")), Column(_("Previous period")),
+        Column(_("Difference"), SIGNED), Column(_("Difference (%)"), PCT)])
+    for spot in found:
+        table.rows.append(Row([spot.category, spot.area, spot.now, spot.before, spot.change, spot.change_pct]))
     return table
 
 

@@ -3,6 +3,7 @@ and tables come from dashboards.py, figures from the indicator engine through it
 
 from __future__ import annotations
 
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
@@ -18,11 +19,11 @@ from django.utils.translation import gettext as _
 from lapor.core import clock
 from lapor.reports.actors import Actor
 
-from . import charts, exports, pdf, workload
+from . import charts, exports, hotspots, map_figures, pdf, workload
 from .dashboards import (
     AGENCY, COORDINATOR, KSP, NATIONAL, OMBUDSMAN, PROVINCE, agency_of, children, children_table, dashboard_url,
-    entries_for, figures, headline_display, headline_table, may_open, national_children, ranked, scope_of, trend_table,
-    units_table, workload_tables,
+    entries_for, figures, headline_display, headline_table, hot_spot_table, may_open, national_children, scope_of,
+    trend_table, units_table, workload_tables, worst_first,
 )
 from .scopes import ScopeError, period_from_params
 
@@ -66,8 +67,9 @@ def _dashboard(request, kind: str, code: str = ""):
     query = urlencode({"dari": period.first.isoformat(), "sampai": period.last.isoformat()})
 
     def drill(target_kind):
-        def link(child) -> str:
-            return f"{dashboard_url(target_kind, child.code)}?{query}" if may_open(actor, target_kind, child.code) else ""
+        """The drill-down to a child's dashboard by its code, "" where the viewer may not open it."""
+        def link(child_code: str) -> str:
+            return f"{dashboard_url(target_kind, child_code)}?{query}" if may_open(actor, target_kind, child_code) else ""
 
         return link
 
@@ -80,17 +82,26 @@ def _dashboard(request, kind: str, code: str = ""):
     title = titles.get(kind, scope.name)
     shared: dict = {}  # the page's figures read what they have in common once (rollups.compute_many)
     headline = headline_table(figures(scope, period, shared), _("Indicators of %(scope)s") % {"scope": title})
-    tables = []
+    agencies_caption = _("Agencies, most reports overdue first, then the lowest follow-up rate")
+    shade = map_figures.chosen(request.GET)
+    tables, hot_spots = [], None
+    draw_map = None  # the page's map, drawn only for the page (not for an export)
     if kind in (NATIONAL, KSP, OMBUDSMAN):
         provinces, agencies = national_children(scope, period, shared)
         if kind == NATIONAL:
             tables.append(children_table("provinsi", _("By province (its regional governments)"), _("Province"),
-                                         provinces, drill(PROVINCE)))
-        tables.append(children_table("instansi", _("Agencies ranked by follow-up rate, then reports received"), _("Agency"),
-                                     ranked(agencies), drill(AGENCY)))
+                                         worst_first(provinces), drill(PROVINCE), foldable=True))
+            draw_map = partial(map_figures.province_map, provinces, shade, drill(PROVINCE))
+            hot_spots = hot_spot_table(period)
+        tables.append(children_table("instansi", agencies_caption, _("Agency"), worst_first(agencies), drill(AGENCY),
+                                     foldable=True))
     elif kind in (PROVINCE, COORDINATOR):
-        tables.append(children_table("instansi", _("Agencies ranked by follow-up rate, then reports received"), _("Agency"),
-                                     ranked(children(scope, period, shared=shared)), drill(AGENCY)))
+        rows = children(scope, period, shared=shared)
+        tables.append(children_table("instansi", agencies_caption, _("Agency"), worst_first(rows), drill(AGENCY),
+                                     foldable=True))
+        if kind == PROVINCE:
+            draw_map = partial(map_figures.regency_map, code, rows, shade, drill(AGENCY))
+            hot_spots = hot_spot_table(period, code)
     workload_parts = ()
     if kind == AGENCY:
         agency = agency_of(code)
@@ -98,20 +109,28 @@ def _dashboard(request, kind: str, code: str = ""):
         workload_parts = workload_tables(agency, report_list)
         tables += workload_parts
     trend = trend_table(scope, period)
-    every = [headline, *tables, trend]
+    every = [headline, *tables, *filter(None, [hot_spots]), trend]
     name = "-".join(filter(None, ["monev", kind, code, str(period).replace("..", "_")]))
     if kind == AGENCY and request.GET.get("unduh") == "pdf":
         return _agency_pdf(title, period, headline, next(t for t in tables if t.key == "unit"), trend, name)
     exported = _export_or_none(request, every, name)
     if exported is not None:
         return exported
+    area_map = draw_map() if draw_map else None
+    # The table holding the map's numbers: the province table beside the national map; a
+    # province's map has its own (the agencies' table is cut to 20 rows and holds more than the map).
+    map_table = ("t-provinsi", tables[0].caption) if kind == NATIONAL else ("t-peta", area_map.title if area_map else "")
+    for table in tables:  # ?tabel=<key>&semua=1: that long table whole, quiet rows included
+        table.fold(everything=request.GET.get("tabel") == table.key and request.GET.get("semua") == "1")
     context = {
         "kind": kind, "title": title, "scope": scope, "period": period, "errors": errors, "query": query,
         "headline": headline, "headline_rows": headline_display(headline), "tables": tables, "trend": trend,
         "received_chart": charts.bars([(r.cells[0], r.cells[1]) for r in trend.rows]),
         "rate_chart": charts.bars([(r.cells[0], r.cells[2]) for r in trend.rows], maximum=100),
         "workload_chart": charts.hbars([(r.cells[0], r.cells[-2]) for r in workload_parts[0].rows]) if workload_parts else None,
-        "action": request.path,
+        "action": request.path, "area_map": area_map, "hot_spots": hot_spots,
+        "map_options": map_figures.options(), "shade": shade, "shade_label": dict(map_figures.options())[shade],
+        "previous_period": hotspots.previous(period), "map_table_id": map_table[0], "map_table_caption": map_table[1],
     }
     return render(request, "monev/dashboard.html", context)
 

@@ -1,5 +1,5 @@
 """The public statistics page: the monitoring indicators (docs/indicators.md) for the whole
-country and per province, for a period. Aggregates only: no report, reporter or text appears.
+country and per province (a table and a map shaded by a chosen indicator), for a period. Aggregates only: no report, reporter or text appears.
 
 Read from the monitoring rollups (lapor.monev.rollups, equal to the reference engine by test)
 and cached for a few minutes per period."""
@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.shortcuts import render
 
+from lapor.monev import map_figures
 from lapor.monev.rollups import compute, compute_children
 from lapor.monev.scopes import Scope, period_from_params
 
@@ -24,4 +25,10 @@ def statistics(request):
         national = Scope.national()
         figures = {"national": compute(national, period), "provinces": compute_children(national, period)}
         cache.set(key, figures, CACHE_SECONDS)
-    return render(request, "web/statistics.html", {"period": period, "errors": errors, **figures})
+    # The province map: the table's own rows, so the same numbers; no links (no public dashboard).
+    shade = map_figures.chosen(request.GET, map_figures.PUBLIC)
+    area_map = map_figures.province_map(figures["provinces"], shade)
+    return render(request, "web/statistics.html", {
+        "period": period, "errors": errors, **figures,
+        "area_map": area_map, "shade": shade, "map_options": map_figures.options(map_figures.PUBLIC),
+    })
