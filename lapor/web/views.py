@@ -5,31 +5,33 @@ shown next to the field they name; nothing is written when one is raised."""
 
 from __future__ import annotations
 
-from django.conf import settings
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, QueryDict
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
+from django_htmx.http import HttpResponseClientRedirect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lapor.accounts.models import Role
 from lapor.agencies.models import Agency, Category, Region
 from lapor.agencies.selectors import agency_and_units
 from lapor.core import clock
-from lapor.core.errors import DomainError, InvalidInput, RateLimited
+from lapor.core.errors import DomainError, InvalidInput
 from lapor.core.redact import redact
-from lapor.reports.attachments import human_size
-from lapor.core.ratelimit import client_address, hit
 from lapor.reports import selectors, services
 from lapor.reports.actors import Actor
 from lapor.reports import policy, privacy, public
 from lapor.reports.selectors import available_actions, handler_of, timeline_for
-from lapor.reports.states import Action, ArchiveReason, Channel, RejectReason, ReportType, Status
+from lapor.reports.states import Action, ArchiveReason, Channel, RejectReason, Status
 from lapor.reports.tokens import normalise_tracking_number
 
 REPORTER_ACTIONS = [Action.SUPPLEMENT, Action.REPLY, Action.RATE, Action.APPEAL, Action.OMBUDSMAN_CONSENT, Action.OMBUDSMAN_DECLINE]
@@ -44,47 +46,6 @@ def home(request):
     return render(request, "web/home.html", {"durations": durations})
 
 
-def _submit_context(values=None, error=None):
-    return {
-        "values": values or {},
-        "error": error,
-        "types": ReportType.choices,
-        "provinces": Region.objects.filter(level=Region.Level.PROVINCE).order_by("name"),
-        "category_groups": _active_categories().filter(parent__isnull=True).order_by("name"),
-        "max_size": human_size(settings.LAPOR_MAX_ATTACHMENT_BYTES),
-        "max_bytes": settings.LAPOR_MAX_ATTACHMENT_BYTES,
-        "map_tiles": settings.LAPOR_MAP_TILE_URL,
-        "map_attribution": settings.LAPOR_MAP_ATTRIBUTION,
-        "max_files": settings.LAPOR_MAX_ATTACHMENTS,
-    }
-
-
-@require_http_methods(["GET", "POST"])
-def submit(request):
-    if request.method == "GET":
-        return render(request, "web/submit.html", _submit_context())
-    data = request.POST.dict()
-    data["channel"] = "web"
-    # The most precise region chosen wins: village, district, regency, province.
-    data["region_code"] = next(
-        (data.get(k) for k in ("village_code", "district_code", "regency_code", "region_code") if data.get(k)), ""
-    )
-    data["is_anonymous"] = "is_anonymous" in request.POST
-    data["is_confidential"] = "is_confidential" in request.POST
-    actor = Actor.for_user(request.user)
-    try:
-        data["category_code"] = _resolve_category(data)
-        data["target_agency_code"] = _resolve_target_agency(data)
-        if actor.user_id is None and not hit(f"submit:{client_address(request)}", settings.LAPOR_ANON_SUBMISSIONS_PER_MINUTE):
-            raise RateLimited(_("Too many reports from your address; please wait a minute and try again."))
-        result = services.report_submit(data=data, actor=actor, files=request.FILES.getlist("attachments"))
-    except DomainError as error:
-        return render(request, "web/submit.html", _submit_context(data, error), status=error.status if error.status != 409 else 400)
-    if result.reporter_secret:
-        _remember_secret(request, result.report.tracking_number, result.reporter_secret)
-    return render(request, "web/submitted.html", {"report": result.report, "secret": result.reporter_secret})
-
-
 def _remember_secret(request, tracking_number: str, secret: str) -> None:
     """Keep a guest reporter's code in their session, so that it never travels in a URL
     (URLs end up in access logs, browser history and Referer headers)."""
@@ -95,73 +56,6 @@ def _remember_secret(request, tracking_number: str, secret: str) -> None:
 
 def _remembered_secret(request, tracking_number: str) -> str | None:
     return request.session.get("reporter_secrets", {}).get(tracking_number)
-
-
-def regions(request):
-    """Child regions of a region, for the location pickers (works without JavaScript as a page)."""
-    parent = request.GET.get("parent", "")
-    rows = Region.objects.filter(parent_id=parent).order_by("name") if parent else Region.objects.filter(level="province")
-    return render(request, "web/region_options.html", {"regions": rows, "parent": parent})
-
-
-def _active_categories():
-    today = clock.now().date()
-    return Category.objects.filter(Q(active_from__isnull=True) | Q(active_from__lte=today), Q(active_until__isnull=True) | Q(active_until__gte=today))
-
-
-def _category_label(category) -> str:
-    return f"{category.name} ({category.parent.name})" if category.parent_id else category.name
-
-
-def categories(request):
-    """Category options for the submission form: the sub-categories of a category (?parent=), or
-    suggestions for a search (?q=, at most 20, for a <datalist>)."""
-    parent, query = request.GET.get("parent", ""), request.GET.get("q", "").strip()[:60]
-    if parent:
-        rows = [(c.code, c.name) for c in _active_categories().filter(parent__code=parent).order_by("name")]
-        return render(request, "web/code_options.html", {"rows": rows})
-    rows = []
-    if len(query) >= 2:
-        found = _active_categories().filter(Q(name__icontains=query) | Q(parent__name__icontains=query)).select_related("parent")
-        rows = [(_category_label(c), "") for c in found.order_by("parent__name", "name")[:20]]
-    return render(request, "web/code_options.html", {"rows": rows})
-
-
-def agency_suggestions(request):
-    """Agencies a report may be sent to directly, matching ?q= (at most 20, for a <datalist>)."""
-    query = request.GET.get("q", "").strip()[:80]
-    rows = []
-    if len(query) >= 2:
-        found = _dispose_queryset().filter(Q(name__icontains=query) | Q(short_name__iexact=query)).order_by("name")[:20]
-        rows = [(a.name, "") for a in found]
-    return render(request, "web/code_options.html", {"rows": rows})
-
-
-def _resolve_category(data) -> str:
-    """The most precise category chosen wins: sub-category, category, then a searched name."""
-    for key in ("category_code", "category_group"):
-        if data.get(key):
-            return data[key]
-    search = (data.get("category_search") or "").strip()
-    if not search:
-        return ""
-    # "Name" or "Name (Parent)", as the suggestions show them; names may contain brackets too.
-    names = {search, search[: search.rfind(" (")]} if search.endswith(")") and " (" in search else {search}
-    found = _active_categories().filter(Q(name__iexact=search) | Q(name__iexact=min(names, key=len))).select_related("parent")
-    candidates = [c for c in found if search.lower() in (_category_label(c).lower(), c.name.lower())]
-    if len(candidates) != 1:
-        raise InvalidInput(_("No single category matches “%(text)s”: choose one from the suggestions or the lists.") % {"text": search[:60]}, field="category_search")
-    return candidates[0].code
-
-
-def _resolve_target_agency(data) -> str:
-    name = (data.get("target_agency_name") or "").strip()
-    if not name:
-        return ""
-    found = list(_dispose_queryset().filter(Q(name__iexact=name) | Q(short_name__iexact=name))[:2])
-    if len(found) != 1:
-        raise InvalidInput(_("There is no agency named “%(name)s” to send reports to: choose one from the suggestions, or leave it empty and the national desk will choose.") % {"name": name[:80]}, field="target_agency_name")
-    return found[0].code
 
 
 def track_lookup(request):
@@ -191,6 +85,9 @@ def track(request, tracking_number):
     if not is_reporter:  # the public page: personal data in free text is redacted
         for event in timeline:
             event.note = redact(event.note)
+    from lapor.web.attachments import attach_files  # (that module imports this one)
+
+    attach_files(actor, report, timeline)  # the photos and documents this person may open (ADR 0024)
     return render(
         request,
         "web/track.html",
@@ -237,43 +134,121 @@ def my_reports(request):
 
 
 # --- officers -------------------------------------------------------------------------------------
-@login_required
-def queue(request):
-    """The reports waiting for the officer's positions, with filters and counts. Unknown filter
-    values are ignored (a stale bookmark still opens the queue)."""
-    actor = Actor.for_user(request.user)
-    params = request.GET
-    category = Category.objects.filter(code=params.get("kategori", ""), parent__isnull=True).values_list("pk", flat=True).first()
-    f = selectors.QueueFilter(
-        status=params.get("status", "") if params.get("status", "") in Status.values else "",
+# A view of the queue is its query string: filters, order, search and which part (ADR 0027). The
+# report page carries it as `kembali`, so that after an action the officer goes on to the next
+# report of the same view. Only these fields are kept, re-encoded: nothing else (no address of
+# another site) can travel through a form and come back as a redirect.
+QUEUE_VIEW_FIELDS = ("status", "overdue", "segera", "kategori", "provinsi", "kanal", "urut", "pelapor", "q")
+QUEUE_PAGE_SIZE = 25
+SEARCH_MAX = 100  # characters of a search kept
+
+# Short status labels for the queue's narrow column and its status filter (the one-line meanings
+# of states.Status stay on the report page).
+STATUS_SHORT = {
+    Status.SUBMITTED: pgettext_lazy("short status", "New"),
+    Status.NEEDS_INFO: pgettext_lazy("short status", "Info requested"),
+    Status.RETURNED: pgettext_lazy("short status", "Returned"),
+    Status.AT_AGENCY: pgettext_lazy("short status", "At the agency"),
+    Status.FORWARDED: pgettext_lazy("short status", "Forwarded"),
+    Status.IN_PROCESS: pgettext_lazy("short status", "In process"),
+    Status.FOLLOWED_UP: pgettext_lazy("short status", "Followed up"),
+    Status.APPEALED: pgettext_lazy("short status", "Appealed"),
+    Status.CLOSED: pgettext_lazy("short status", "Completed"),
+    Status.REJECTED: pgettext_lazy("short status", "Rejected"),
+    Status.ARCHIVED: pgettext_lazy("short status", "Archived"),
+    Status.OMBUDSMAN: pgettext_lazy("short status", "At the Ombudsman"),
+}
+# Which step a due date belongs to: the stage whose clock runs (deadlines.start_stage). The unit has
+# one clock for its initial response and follow-up: the response does not stop it (ADR 0027).
+STEP_LABELS = {
+    "desk_verification": pgettext_lazy("deadline step", "verification"),
+    "agency_verification": pgettext_lazy("deadline step", "forwarding"),
+    "follow_up": pgettext_lazy("deadline step", "follow-up"),
+    "reporter_reply": pgettext_lazy("deadline step", "reporter's reply"),
+}
+
+
+def _queue_filter(params) -> selectors.QueueFilter:
+    """The view a query string asks for. Unknown values are ignored (a stale bookmark still opens
+    the queue); a status that waits on the reporter opens that part of the queue."""
+    status = params.get("status", "") if params.get("status", "") in Status.values else ""
+    category = params.get("kategori", "")
+    category_id = Category.objects.filter(code=category, parent__isnull=True).values_list("pk", flat=True).first() if category else None
+    province = params.get("provinsi", "")
+    return selectors.QueueFilter(
+        status=status,
         overdue={"1": True, "0": False}.get(params.get("overdue", "")),
         due_soon=params.get("segera") == "1",
-        category_id=category,
-        province_code=params.get("provinsi", "") if Region.objects.filter(code=params.get("provinsi", ""), level=Region.Level.PROVINCE).exists() else "",
+        category_id=category_id,
+        province_code=province if province and Region.objects.filter(code=province, level=Region.Level.PROVINCE).exists() else "",
         channel=params.get("kanal", "") if params.get("kanal", "") in Channel.values else "",
         sort=params.get("urut", "due") if params.get("urut") in selectors.QUEUE_SORTS else "due",
+        part="reporter" if params.get("pelapor") == "1" or status in selectors.WAITING_ON_REPORTER else "act",
+        text=params.get("q", "").strip()[:SEARCH_MAX],
     )
-    page = Paginator(selectors.report_queue(actor, f), 25).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    for report in page.object_list:  # personal data typed into a title: only for whoever may see the reporter
-        report.shown_title = policy.readable_text(actor, report, report.title)
+
+
+def _queue_view_query(query) -> str:
+    """The queue view's own fields of a query string (or QueryDict), re-encoded."""
+    source = query if isinstance(query, QueryDict) else QueryDict(query)
+    kept = QueryDict(mutable=True)
+    for field in QUEUE_VIEW_FIELDS:
+        if source.get(field):
+            kept[field] = source[field][:SEARCH_MAX]
+    return kept.urlencode()
+
+
+def _queue_url(view: str) -> str:
+    return f"{reverse('web:queue')}?{view}" if view else reverse("web:queue")
+
+
+def _report_url(tracking_number: str, view: str | None) -> str:
+    """A report's page for officers; `view` is the queue's view ("" for the plain queue) when it
+    was opened from the queue, None otherwise."""
+    url = reverse("web:officer_report", args=[tracking_number])
+    return url if view is None else f"{url}?{urlencode({'kembali': view})}"
+
+
+@login_required
+def queue(request):
+    """The reports waiting for the officer's positions: what is theirs to act on, most urgent first
+    — or, apart (?pelapor=1), what waits on the reporter —, with filters, a search and counts. A
+    tracking number in the search opens that report, if the officer may see it."""
+    actor = Actor.for_user(request.user)
+    f = _queue_filter(request.GET)
+    view = _queue_view_query(request.GET)
+    found = selectors.report_to_open(actor, f.text) if f.text else None
+    if found is not None:  # it opens within the same view, without the search that named it
+        rest = QueryDict(view, mutable=True)
+        rest.pop("q", None)
+        url = _report_url(found.tracking_number, rest.urlencode())
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    page = Paginator(selectors.report_queue(actor, f), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.queue_rows(actor, page.object_list)
+    for report in page.object_list:
+        report.status_short = STATUS_SHORT.get(report.status, report.status)
+        report.step_label = STEP_LABELS.get(report.stage, "") if report.stage_due_at else ""
     counts = selectors.queue_counts(actor)
-    query = params.copy()
-    query.pop("page", None)
     return render(
         request,
         "web/_queue_results.html" if request.htmx.target == "queue-results" else "web/queue.html",
         {
             "page": page,
             "f": f,
-            "params": {field: params.get(field, "") for field in ("overdue",)},  # never the QueryDict itself (see feed.py)
-            "query_string": query.urlencode(),
+            # Never the QueryDict itself (see feed.py).
+            "params": {field: request.GET.get(field, "") for field in ("overdue", "pelapor")},
+            "query_string": view,
+            "filtering": any(request.GET.get(field) for field in QUEUE_VIEW_FIELDS if field not in ("urut", "q")),
             "counts": counts,
-            "statuses": [(value, label, counts["by_status"].get(value, 0)) for value, label in Status.choices],
+            "statuses": [
+                (value, STATUS_SHORT[value], counts["by_status"].get(value, 0))
+                for value in Status.values
+                if value in counts["by_status"] or value == f.status
+            ],
             "channels": Channel.choices,
             "categories": Category.objects.filter(parent__isnull=True).order_by("name"),
             "provinces": Region.objects.filter(level=Region.Level.PROVINCE).order_by("name"),
-            "sorts": [("due", _("soonest due first")), ("newest", _("newest first")), ("oldest", _("oldest first"))],
+            "sorts": [("due", _("most urgent first")), ("newest", _("newest first")), ("oldest", _("oldest first"))],
             "positions": actor.positions,
             "due_soon_cutoff": selectors.due_soon_cutoff(),
             "saved_views": request.user.saved_queue_views.all(),
@@ -315,6 +290,16 @@ def _response_templates(actor, chosen: str, actions) -> dict:
 def _dispose_queryset():
     """Agencies a report can be sent to: not a unit (agencies forward to their units), not the desk."""
     return Agency.objects.exclude(kind__in=[Agency.Kind.UNIT, Agency.Kind.NATIONAL_DESK]).filter(is_active=True)
+
+
+def _resolve_target_agency(data) -> str:
+    name = (data.get("target_agency_name") or "").strip()
+    if not name:
+        return ""
+    found = list(_dispose_queryset().filter(Q(name__iexact=name) | Q(short_name__iexact=name))[:2])
+    if len(found) != 1:
+        raise InvalidInput(_("There is no agency named “%(name)s” to send reports to: choose one from the suggestions, or leave it empty and the national desk will choose.") % {"name": name[:80]}, field="target_agency_name")
+    return found[0].code
 
 
 def _dispose_targets() -> list:
@@ -367,7 +352,7 @@ def bulk_action(request):
     action = request.POST.get("tindakan", "")
     numbers = list(dict.fromkeys(normalise_tracking_number(n) for n in request.POST.getlist("laporan") if n.strip()))
     # Back to the same filtered queue; re-encoded, so nothing but a query string can come back.
-    back = redirect(f"{reverse('web:queue')}?{QueryDict(request.POST.get('kembali', '')).urlencode()}")
+    back = redirect(_queue_url(_queue_view_query(request.POST.get("kembali", ""))))
     if action not in BULK_ACTIONS:
         messages.error(request, _("Choose an action for the selected reports."))
         return back
@@ -401,10 +386,14 @@ def bulk_action(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def officer_report(request, tracking_number):
+    """One report for an official: what it says (as they may read it), the action it waits for from
+    them first (selectors.expected_action) with its deadline, the other actions folded away."""
     actor = Actor.for_user(request.user)
     report = selectors.report_by_tracking_number(tracking_number)
     if report is None or not selectors.can_view(actor, report):
         raise Http404
+    # Opened from the queue: the view it came from travels on with the page's forms.
+    view = _queue_view_query(request.GET["kembali"]) if "kembali" in request.GET else None
     revealed = None
     if request.method == "POST":  # the national desk reveals an anonymous reporter, with a reason
         try:
@@ -416,7 +405,9 @@ def officer_report(request, tracking_number):
     privacy.note_content_read(actor, report, channel="web")
     show_content = policy.can_read_content(actor, report)
     actions = [a for a in available_actions(actor, report) if a not in REPORTER_ACTIONS]
+    expected = selectors.expected_action(actor, report, actions)
     units = _forward_targets({report.agency_id}) if Action.FORWARD in actions and report.agency_id else []
+    following = selectors.next_in_queue(actor, _queue_filter(QueryDict(view)), report) if view is not None else None
     return render(
         request,
         "web/officer_report.html",
@@ -431,7 +422,9 @@ def officer_report(request, tracking_number):
             "show_identity": policy.can_see_identity(actor, report),
             "revealed": revealed,
             "may_reveal": report.is_anonymous and policy.allows(actor, policy.Permission.REVEAL_IDENTITY, report),
-            "actions": actions,
+            "actions": ([expected] if expected else []) + [a for a in actions if a != expected],
+            "expected": expected,
+            "step": STEP_LABELS.get(report.stage, "") if report.stage_due_at else "",
             "units": units,
             "agencies": _dispose_targets() if {Action.DISPOSE, Action.NOT_OUR_AUTHORITY} & set(actions) else [],
             "reject_reasons": RejectReason.choices,
@@ -439,25 +432,62 @@ def officer_report(request, tracking_number):
             "attachments": report.attachments.all() if show_content else [],
             **_response_templates(actor, request.GET.get("templat", ""), actions),
             "due_soon_cutoff": selectors.due_soon_cutoff(),
+            "kembali": view,
+            "queue_url": _queue_url(view or ""),
+            "next_url": _report_url(following.tracking_number, view) if following else "",
+            "next_number": following.formatted_tracking_number if following else "",
+            "self_url": _report_url(report.tracking_number, view),
         },
     )
+
+
+def _confirmation(action: str, report) -> str:
+    """What happened to which report, in words: the page shown next may be another report's."""
+    number = report.formatted_tracking_number
+    if action == Action.DISPOSE:
+        return _("Report %(number)s disposed to %(agency)s.") % {"number": number, "agency": report.agency}
+    if action == Action.FORWARD:
+        return _("Report %(number)s forwarded to %(unit)s.") % {"number": number, "unit": report.unit}
+    if action == Action.REQUEST_INFO:
+        return _("Report %(number)s: the reporter was asked for more information.") % {"number": number}
+    if action == Action.REJECT:
+        return _("Report %(number)s rejected.") % {"number": number}
+    if action == Action.ARCHIVE:
+        return _("Report %(number)s archived.") % {"number": number}
+    if action == Action.NOT_OUR_AUTHORITY:
+        return _("Report %(number)s returned to the national desk as not your agency's authority.") % {"number": number}
+    if action == Action.RESPOND:
+        return _("Initial response posted on report %(number)s.") % {"number": number}
+    if action == Action.FOLLOW_UP:
+        return _("Follow-up posted on report %(number)s; the reporter may now reply or rate it.") % {"number": number}
+    if action == Action.INTERIM_REPLY:
+        due = date_format(localtime(report.stage_due_at), "j M Y")
+        return _("Interim reply posted on report %(number)s; the new due date is %(date)s.") % {"number": number, "date": due}
+    if action == Action.DISMISS_APPEAL:
+        return _("Appeal on report %(number)s dismissed; the report is completed.") % {"number": number}
+    return _("Done: %(action)s.") % {"action": Action(action).label}
 
 
 @login_required
 @require_POST
 def officer_action(request, tracking_number, action):
+    """One action on one report. Sent from a page opened from the queue (`kembali`), it goes on to
+    the report that followed this one in the same view, or back to the view when none is left."""
     if action in REPORTER_ACTIONS or action not in Action.values:
         raise Http404
     actor = Actor.for_user(request.user)
     payload = request.POST.dict()
     version = payload.pop("version", None)
     agency_name = payload.pop("agency_name", "")
+    view = _queue_view_query(payload.pop("kembali")) if "kembali" in payload else None
+    # Where the report stood in the view before the action moved it: what follows it comes next.
+    before = selectors.report_by_tracking_number(tracking_number) if view is not None else None
     try:
         if action in (Action.DISPOSE, Action.NOT_OUR_AUTHORITY) and agency_name.strip():
             # A name typed in the search box (suggested as one types) wins over the list.
             field = "agency" if action == Action.DISPOSE else "suggested_agency"
             payload[field] = _resolve_target_agency({"target_agency_name": agency_name})
-        services.report_act(
+        report = services.report_act(
             tracking_number=tracking_number,
             action=action,
             actor=actor,
@@ -467,9 +497,12 @@ def officer_action(request, tracking_number, action):
         )
     except DomainError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, _("Done: %(action)s.") % {"action": Action(action).label})
-    return redirect("web:officer_report", tracking_number=normalise_tracking_number(tracking_number))
+        return redirect(_report_url(normalise_tracking_number(tracking_number), view))
+    messages.success(request, _confirmation(action, report))
+    if view is None:
+        return redirect(_report_url(report.tracking_number, None))
+    following = selectors.next_in_queue(actor, _queue_filter(QueryDict(view)), before)
+    return redirect(_report_url(following.tracking_number, view) if following else _queue_url(view))
 
 
 

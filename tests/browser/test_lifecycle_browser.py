@@ -51,6 +51,25 @@ def action_text(action: str) -> str:
     return capfirst(english(Action(action)))
 
 
+def short_status_text(status: str) -> str:
+    """The status as the queue's narrow column shows it."""
+    from lapor.web.views import STATUS_SHORT
+
+    with translation.override("en"):
+        return str(STATUS_SHORT[status])
+
+
+# What the page confirms after each officer action: what happened to which report (ADR 0027).
+CONFIRMATIONS = {
+    "request_info": "Report {n}: the reporter was asked for more information.",
+    "dispose": "Report {n} disposed to Pemerintah Kota Surabaya.",
+    "forward": "Report {n} forwarded to Dinas Pendidikan Kota Surabaya.",
+    "respond": "Initial response posted on report {n}.",
+    "follow_up": "Follow-up posted on report {n}; the reporter may now reply or rate it.",
+    "dismiss_appeal": "Appeal on report {n} dismissed; the report is completed.",
+}
+
+
 def code_now(base32_key: str) -> str:
     """What an authenticator app shows for this key now (real time, as the server checks it)."""
     key = b32decode(base32_key + "=" * (-len(base32_key) % 8))
@@ -136,16 +155,23 @@ class Officer:
         """Open the queue from the menu and follow the report's link."""
         self.page.get_by_role("link", name="Queue", exact=True).click()
         row = self.page.get_by_role("row").filter(has=self.page.get_by_role("link", name=formatted_number))
-        expect(row.get_by_role("cell", name=status_text(status), exact=True)).to_be_visible()
+        expect(row.get_by_role("cell", name=short_status_text(status), exact=True)).to_be_visible()
         self.private()
         row.get_by_role("link", name=formatted_number).click()
         expect(self.page.get_by_text(status_text(status), exact=True)).to_be_visible()
+        self.formatted_number = formatted_number
+        self.report_path = f"/petugas/laporan/{normalise_tracking_number(formatted_number)}/"
         assert "<dt>Reporter</dt><dd>anonymous</dd>" in self.page.content()
         self.private()
 
     def act(self, action: str, button: str, *, note: str = "", select: tuple[str, str] | None = None, files=()) -> None:
-        """Fill the action's form (a fieldset named after the action) and send it."""
+        """Fill the action's form (a fieldset named after the action; unless it is the action the
+        report waits for, it is under "Other actions") and send it. Opened from the queue, the page
+        goes on to the next report or back to the queue, confirming what happened; the officer
+        then reopens this report (each officer here has only this one)."""
         form = self.page.get_by_role("group", name=button)
+        if not form.is_visible():
+            self.page.locator("summary", has_text="Other actions").click()
         if select:
             form.get_by_label(select[0], exact=True).select_option(label=select[1])
         if note:
@@ -153,8 +179,9 @@ class Officer:
         if files:
             form.get_by_label("Documents (optional)").set_input_files(files)
         form.get_by_role("button", name=button).click()
-        expect(self.page.get_by_role("status")).to_have_text(f"Done: {english(Action(action))}.")
+        expect(self.page.get_by_role("status")).to_have_text(CONFIRMATIONS[action].format(n=self.formatted_number))
         self.private()
+        self.page.goto(self.report_path)
 
     def shows_status(self, status: str) -> None:
         expect(self.page.get_by_text(status_text(status), exact=True)).to_be_visible()

@@ -20,9 +20,10 @@ def messages(page) -> list[str]:
 
 
 def open_from_queue(browser: Browser, report):
-    """The report is listed in the officer's queue; follow its link."""
+    """The report is listed in the officer's queue (its link carries the queue's view, here the
+    plain queue); open its page."""
     queue = browser.get("/petugas/")
-    assert f'<a href="{officer_url(report)}">{report.formatted_tracking_number}</a>' in queue.content.decode()
+    assert f'<a href="{officer_url(report)}?kembali=">{report.formatted_tracking_number}</a>' in queue.content.decode()
     page = browser.get(officer_url(report))
     assert page.status_code == 200
     return page
@@ -42,17 +43,17 @@ def test_whole_lifecycle_in_the_browser(world, officer_browser, media_root):
     desk = officer_browser(world.national_admin)
     open_from_queue(desk, report)
     assert [f["action"] for f in forms_on(desk.html) if "/aksi/" in f["action"]] == [
-        officer_url(report, a) for a in ("archive", "dispose", "reject", "request_info")
-    ]
+        officer_url(report, a) for a in ("dispose", "archive", "reject", "request_info")
+    ]  # the action a new report waits for first (selectors.expected_action), then the others
     page = desk.submit(officer_url(report, "dispose"), agency="kota-35-78", note="Kewenangan Pemkot.")
-    assert messages(page) == ["Done: verify and dispose to an agency."]
+    assert messages(page) == [f"Report {report.formatted_tracking_number} disposed to Pemerintah Kota Surabaya."]
     assert status_of(report) == "at_agency"
 
     city = officer_browser(world.city_admin)
     open_from_queue(city, report)
     assert city.form(officer_url(report, "forward"))["fields"]["unit"] == ""  # nothing chosen until the admin chooses
     page = city.submit(officer_url(report, "forward"), unit="kota-35-78-disdik")
-    assert messages(page) == ["Done: forward to a unit."]
+    assert messages(page) == [f"Report {report.formatted_tracking_number} forwarded to Dinas Pendidikan Kota Surabaya."]
 
     officer = officer_browser(world.education_officer)
     open_from_queue(officer, report)
@@ -63,7 +64,7 @@ def test_whole_lifecycle_in_the_browser(world, officer_browser, media_root):
         files={"attachments": [SimpleUploadedFile("berita-acara.pdf", MINIMAL_PDF, "application/pdf")]},
         note="Uang dikembalikan kepada orang tua.",
     )
-    assert messages(page) == ["Done: follow-up."]
+    assert messages(page) == [f"Follow-up posted on report {report.formatted_tracking_number}; the reporter may now reply or rate it."]
     assert status_of(report) == "followed_up"
     assert Attachment.objects.get().event.action == "follow_up"
     assert "berita-acara.pdf" in page.content.decode()
