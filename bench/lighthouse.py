@@ -9,14 +9,16 @@
 2. starts gunicorn (`config.wsgi`, 2 workers, DEBUG off) on a free 127.0.0.1 port;
 3. signs a demo official in through the pages, both steps (password, then the code of their
    published demo authenticator key), and hands the session cookie to Lighthouse as an extra
-   header for the queue page;
+   header for the queue and dashboard pages;
 4. runs `node_modules/.bin/lighthouse` (package.json; `make test` or `npm ci` installs it) with
    CHROME_PATH=/usr/bin/chromium, headless, on the default mobile profile (simulated slow 4G and
    4× CPU slowdown), categories performance and accessibility, `--runs` times per page: home `/`,
-   submission `/lapor/`, track `/lacak/<n>/` (a public demo report with a long timeline) and the
-   official's queue `/petugas/`;
+   submission `/lapor/`, track `/lacak/<n>/` (a public demo report with a long timeline), the
+   official's queue `/petugas/` and the national dashboard `/monev/nasional/` (the official's
+   session);
 5. prints the median per page and the machine, checks the targets (accessibility 100,
-   performance ≥ 90, submission page < 100 KB transferred on first load, from Lighthouse's
+   performance ≥ 95, submission page < 100 KB and national dashboard < 300 KB transferred on
+   first load, from Lighthouse's
    total-byte-weight), and saves `bench/results/lighthouse-<time>.json` and `.md`, with the
    audits that did not pass in full (what to fix when a target is missed).
 """
@@ -43,8 +45,9 @@ from demosite import Server, demo_track_number, prepare, sign_in  # noqa: E402
 
 LIGHTHOUSE = benchlib.ROOT / "node_modules" / ".bin" / "lighthouse"
 CHROME = "/usr/bin/chromium"
-BUDGET_BYTES = 100 * 1000  # the submission page, compressed, first load (issue #4)
-TARGET_PERFORMANCE = 90
+BUDGET_BYTES = 100 * 1000  # the submission page, compressed, first load
+DASHBOARD_BUDGET_BYTES = 300 * 1000  # the national dashboard, first load
+TARGET_PERFORMANCE = 95
 TARGET_ACCESSIBILITY = 100
 METRICS = {
     "first-contentful-paint": "FCP ms",
@@ -75,10 +78,16 @@ def run_lighthouse(url: str, out: Path, headers: dict | None) -> dict:
     if headers:
         cmd.append("--extra-headers=" + json.dumps(headers))
     env = dict(os.environ, CHROME_PATH=CHROME)
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
-    if done.returncode != 0 or not out.exists():
-        raise SystemExit(f"lighthouse failed on {url}:\n{done.stderr[-3000:]}")
-    return json.loads(out.read_text())
+    # Chromium's trace sometimes misses the navigation's start on this busy machine (Lighthouse's
+    # NO_NAVSTART): that run measured nothing, so it is run again, at most twice more.
+    for _attempt in range(3):
+        out.unlink(missing_ok=True)
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300, check=False)
+        if done.returncode == 0 and out.exists():
+            return json.loads(out.read_text())
+        if "NO_NAVSTART" not in done.stderr:
+            break
+    raise SystemExit(f"lighthouse failed on {url}:\n{done.stderr[-3000:]}")
 
 
 def summary(lhr: dict) -> dict:
@@ -118,7 +127,7 @@ def median_of(runs: list[dict]) -> dict:
 
 
 def main() -> int:
-    p = argparse.ArgumentParser(description="Lighthouse (mobile) on the home, submission, track and queue pages.")
+    p = argparse.ArgumentParser(description="Lighthouse (mobile) on the home, submission, track, queue and national dashboard pages.")
     p.add_argument("--runs", type=int, default=3, help="runs per page (default 3; the median is reported)")
     p.add_argument("--reports", type=int, default=300, help="demo reports to load (default 300)")
     p.add_argument("--official", default="admin.nasional", help="demo official whose queue is measured (default admin.nasional)")
@@ -142,6 +151,7 @@ def main() -> int:
             ("submission", "/lapor/", None),
             ("track", f"/lacak/{number}/", None),
             ("queue", "/petugas/", session_header),
+            ("dashboard", "/monev/nasional/", session_header),
         ]
         machine = benchlib.machine_info()
         machine.update({"lighthouse": lighthouse_version(), "chromium": chromium_version(), "node": subprocess.run(
@@ -155,8 +165,8 @@ def main() -> int:
                 s = summary(lhr)
                 if s["runtime_error"]:
                     raise SystemExit(f"{name}: Lighthouse runtime error: {s['runtime_error']}")
-                if name == "queue" and urllib.parse.urlsplit(s["final_url"]).path != "/petugas/":
-                    raise SystemExit(f"the queue run ended on {s['final_url']}: the session was not accepted")
+                if headers and urllib.parse.urlsplit(s["final_url"]).path != path:
+                    raise SystemExit(f"the {name} run ended on {s['final_url']}: the session was not accepted")
                 runs.append(s)
                 print(f"  {name:<10} run {i + 1}: performance {s['performance']:>3}, accessibility {s['accessibility']:>3}, "
                       f"{s['total_byte_weight'] / 1000:.1f} KB")
@@ -176,6 +186,9 @@ def main() -> int:
         checks.append((f"{name}: performance {m['performance']:g} ≥ {TARGET_PERFORMANCE}", m["performance"] >= TARGET_PERFORMANCE))
     sub = results["submission"]["median"]["total_byte_weight"]
     checks.append((f"submission page {sub / 1000:.1f} KB < {BUDGET_BYTES / 1000:.0f} KB transferred on first load", sub < BUDGET_BYTES))
+    board = results["dashboard"]["median"]["total_byte_weight"]
+    checks.append((f"national dashboard {board / 1000:.1f} KB < {DASHBOARD_BUDGET_BYTES / 1000:.0f} KB transferred on first load",
+                   board < DASHBOARD_BUDGET_BYTES))
 
     lines = [
         f"# Lighthouse, mobile profile — {benchlib.stamp()}",

@@ -1,4 +1,4 @@
-"""Screenshots of the key pages, desktop (1280×800) and mobile (390×844), into docs/screenshots/.
+"""Screenshots of the key pages, desktop (1366×768, an official's laptop) and mobile (390×844), into docs/screenshots/.
 
     .venv/bin/python bench/screenshots.py            # Indonesian, the default language
     .venv/bin/python bench/screenshots.py --lang en
@@ -6,9 +6,10 @@
 Makes the same throw-away installation as bench/lighthouse.py (bench/demosite.py: SQLite,
 reference data, a little demo data, gunicorn with DEBUG off), then walks the pages in Debian's
 Chromium (/usr/bin/chromium, through Playwright; no browser is downloaded) as a person would: the
-home page, the submission form, a report sent through it and its confirmation, the track page,
-the public feed, the sign-in and the two-step pages of a demo official, then their queue, a
-report from it and the audit log. Each page is shot at both sizes, from the top down to at most
+home page, the submission form, the form sent with a problem (every problem at once, the photo
+kept), the report sent and its confirmation, the reporter's track page with the photo, a demo
+report's track page, the public feed and statistics, the sign-in and the two-step pages of a demo
+official, then their queue, a report from it, the national dashboard and the audit log. Each page is shot at both sizes, from the top down to at most
 1600 px (desktop) or 2400 px (mobile) of its length, to keep the files small; docs/screenshots/README.md
 lists them. The PNGs are reduced to 128 colours (Pillow) to keep them small.
 """
@@ -31,12 +32,14 @@ from demosite import Server, demo_track_number, prepare, totp_code  # noqa: E402
 
 OUT = benchlib.ROOT / "docs" / "screenshots"
 CHROME = "/usr/bin/chromium"
-SIZES = {"desktop": (1280, 800), "mobile": (390, 844)}
+SIZES = {"desktop": (1366, 768), "mobile": (390, 844)}  # an official's laptop, a citizen's phone
 MAX_HEIGHT = {"desktop": 1600, "mobile": 2400}  # a long page is cut here, to keep each file small
 TITLES = {
     "home": "Home page",
     "submit": "Submission form (`/lapor/`)",
+    "submit-errors": "The form sent with a title too short: every problem at once, the photo kept for the next try",
     "submitted": "Confirmation after sending a report, with the tracking number and secret code",
+    "track-photo": "The reporter's own track page, with the photo they attached",
     "track": "Track page of a public report (`/lacak/<n>/`): status, who acts next, timeline, support",
     "feed": "Public feed with search and filters (`/laporan/`)",
     "statistics": "Public statistics: the monitoring indicators for Indonesia and per province (`/statistik/`)",
@@ -45,7 +48,24 @@ TITLES = {
     "queue": "An official's queue (`/petugas/`) with filters, counts and the bulk form",
     "officer-report": "A report as the official sees it, with the action forms (`/petugas/laporan/<n>/`)",
     "audit": "Audit log (`/petugas/audit/`)",
+    "dashboard": "The national monitoring dashboard (`/monev/nasional/`): indicators, trends, the map by province",
 }
+
+
+def photo() -> bytes:
+    """A street-light photo stand-in: a dark street with one lamp (JPEG, made here)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (800, 600), (40, 44, 60))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 420, 800, 600), fill=(70, 70, 72))
+    draw.rectangle((390, 120, 405, 430), fill=(120, 120, 120))
+    draw.ellipse((360, 90, 440, 140), fill=(90, 90, 80))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    return out.getvalue()
 
 
 def shrink(path: Path) -> None:
@@ -109,10 +129,19 @@ def main() -> int:
             # A report sent through the form, as a guest: its confirmation page.
             page.fill("#f-title", "Lampu penerangan jalan mati sejak dua minggu")
             page.fill("#f-description", "Lampu penerangan jalan di depan SDN Karang Pilang 1 mati sejak dua minggu; jalan gelap dan rawan kecelakaan malam hari.")
+            page.fill("#f-title", "Lampu")  # too short: the form answers with every problem at once
             page.select_option("#f-region_code", "35")
-            page.locator("form[enctype] button[type=submit]").click()
+            page.set_input_files("#f-attachments", [{"name": "lampu.jpg", "mimeType": "image/jpeg", "buffer": photo()}])
+            page.locator("form[enctype] button.primary").click()
+            page.wait_for_selector("#error-summary")
+            shoot("submit-errors")
+            page.fill("#f-title", "Lampu penerangan jalan mati sejak dua minggu")
+            page.locator("form[enctype] button.primary").click()  # the photo is kept: not chosen again
             page.wait_for_selector("strong.tracking")
             shoot("submitted")
+            page.locator("main a[href^='/lacak/']").first.click()
+            page.wait_for_selector("img[loading=lazy]")
+            shoot("track-photo")
             page.goto(f"/lacak/{number}/")
             shoot("track")
             page.goto("/laporan/")
@@ -139,6 +168,9 @@ def main() -> int:
             first.click()
             page.wait_for_url("**/petugas/laporan/**")
             shoot("officer-report")
+            answer = page.goto("/monev/nasional/")
+            if answer and answer.ok:
+                shoot("dashboard")
             answer = page.goto("/petugas/audit/")
             if answer and answer.ok:
                 shoot("audit")
