@@ -21,6 +21,34 @@ def agency_and_units(agency_ids: set[int]) -> set[int]:
     return found
 
 
+# --- where a report may go ---------------------------------------------------------------------------
+# A report goes to an agency, whose admin forwards it to a unit; never to a unit directly, and never
+# back to the national desk, which sends reports on. One definition for the forms, the effects and
+# the API alike.
+NEVER_RECEIVES = (Agency.Kind.UNIT, Agency.Kind.NATIONAL_DESK)
+
+
+def receiving_agencies():
+    """Active agencies a report may be disposed to, or filed with directly by its reporter."""
+    return Agency.objects.exclude(kind__in=NEVER_RECEIVES).filter(is_active=True)
+
+
+def may_receive(agency) -> bool:
+    return agency.is_active and agency.kind not in NEVER_RECEIVES
+
+
+def competent_agencies(answering_agency_id: int | None = None):
+    """Agencies a "not our authority" answer may name as competent: those that receive reports,
+    but not the Ombudsman (an external supervisor: a case reaches it only with the reporter's
+    consent after the 60-day offer) nor the answering agency itself."""
+    found = receiving_agencies().exclude(kind=Agency.Kind.OMBUDSMAN)
+    return found.exclude(pk=answering_agency_id) if answering_agency_id else found
+
+
+def may_be_named_competent(agency, answering_agency_id: int | None) -> bool:
+    return may_receive(agency) and agency.kind != Agency.Kind.OMBUDSMAN and agency.pk != answering_agency_id
+
+
 # --- categories ----------------------------------------------------------------------------------
 def active_categories():
     """Categories a report may be filed under today (WIB): the one definition, used by the

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from lapor.accounts.models import Position, Role
 from lapor.agencies.models import Agency
+from lapor.agencies.selectors import may_be_named_competent, may_receive
 from lapor.core import workdays
 from lapor.core.errors import IllegalTransition, InvalidInput
 
@@ -75,7 +76,7 @@ def _agency(code, *, field_name: str, label: str) -> Agency:
 
 def dispose(report, ctx: Context) -> Effect:
     agency = _agency(ctx.payload.get("agency"), field_name="agency", label=_("an agency"))
-    if agency.kind in (Agency.Kind.UNIT, Agency.Kind.NATIONAL_DESK):
+    if not may_receive(agency):
         raise InvalidInput(_("Reports are disposed to an agency, not to a unit or the national desk."), field="agency")
     if report.status == Status.AT_AGENCY and report.agency_id == agency.pk:
         raise InvalidInput(_("The report is already at this agency."), field="agency")
@@ -139,7 +140,7 @@ def not_our_authority(report, ctx: Context) -> Effect:
             code="transfer_cap",
         )
     suggested = _agency(ctx.payload.get("suggested_agency"), field_name="suggested_agency", label=_("the agency that is competent"))
-    if suggested.pk == report.agency_id or suggested.kind in (Agency.Kind.UNIT, Agency.Kind.NATIONAL_DESK, Agency.Kind.OMBUDSMAN):
+    if not may_be_named_competent(suggested, report.agency_id):
         raise InvalidInput(_("Please name another agency that is competent."), field="suggested_agency")
     note = _note(ctx, required=True, label=_("Please explain why this is not your agency's authority."))
     from_agency = report.agency

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from lapor.agencies import lookups
 from lapor.agencies.lookups import CategoryInfo
 from lapor.agencies.models import Agency
+from lapor.agencies.selectors import may_receive
 from lapor.core import clock
 from lapor.core.errors import InvalidInput, raise_all
 
@@ -183,7 +184,7 @@ def clean_submission(data: dict) -> CleanSubmission:
     agency_code = text("target_agency_code")
     if agency_code:
         target_agency = Agency.objects.filter(code=agency_code, is_active=True).first()
-        if target_agency is None or target_agency.kind in (Agency.Kind.UNIT, Agency.Kind.NATIONAL_DESK):
+        if target_agency is None or not may_receive(target_agency):
             refuse(_("There is no agency with the code “%(code)s” to send reports to.") % {"code": agency_code[:60]},
                    "target_agency_code")
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lapor.agencies.models import Region
-from lapor.agencies.selectors import active_categories, categories_matching, category_label
+from lapor.agencies.selectors import active_categories, categories_matching, category_label, receiving_agencies
 from lapor.core.errors import DomainError, InvalidInput, RateLimited
 from lapor.core.ratelimit import client_address, hit
 from lapor.reports import kept_uploads, selectors, services, topics
@@ -34,7 +34,7 @@ from lapor.reports.attachments import check_uploads_each, human_size
 from lapor.reports.intake import clean_submission
 from lapor.reports.states import ReportType
 
-from .views import _dispose_queryset, _remember_secret, _remembered_secret, _resolve_target_agency
+from .views import _remember_secret, _remembered_secret, _resolve_target_agency
 
 LOCATION_LEVELS = ("region_code", "regency_code", "district_code", "village_code")  # province first
 # Where each problem is shown, in the order of the form (the summary lists them in this order).
@@ -219,9 +219,9 @@ def agency_suggestions(request):
     query = request.GET.get("q", "").strip()[:80]
     rows = []
     if len(query) >= 2:
-        named = list(_dispose_queryset().filter(Q(name__icontains=query) | Q(short_name__iexact=query)).order_by("name")[:20])
+        named = list(receiving_agencies().filter(Q(name__icontains=query) | Q(short_name__iexact=query)).order_by("name")[:20])
         topical = topics.agency_ids_for_topic(query) if len(named) < 20 else []
-        by_id = _dispose_queryset().in_bulk([i for i in topical if i not in {a.pk for a in named}])
+        by_id = receiving_agencies().in_bulk([i for i in topical if i not in {a.pk for a in named}])
         found = named + [by_id[i] for i in topical if i in by_id]
         rows = [(a.name, "") for a in found[:20]]
     return render(request, "web/code_options.html", {"rows": rows})

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lapor.accounts.models import Role
 from lapor.agencies.models import Agency, Category, Region
-from lapor.agencies.selectors import agency_and_units
+from lapor.agencies.selectors import agency_and_units, competent_agencies, receiving_agencies
 from lapor.core import clock
 from lapor.core.errors import DomainError, InvalidInput
 from lapor.core.redact import redact
@@ -287,23 +287,20 @@ def _response_templates(actor, chosen: str, actions) -> dict:
     return {"response_templates": offered, "template_text": picked.body if picked else "", "template_actions": TEMPLATE_ACTIONS}
 
 
-def _dispose_queryset():
-    """Agencies a report can be sent to: not a unit (agencies forward to their units), not the desk."""
-    return Agency.objects.exclude(kind__in=[Agency.Kind.UNIT, Agency.Kind.NATIONAL_DESK]).filter(is_active=True)
-
-
-def _resolve_target_agency(data) -> str:
+def _resolve_target_agency(data, among=None) -> str:
+    """The code of the one agency named (name or short name) among `among` (default: every agency
+    that receives reports)."""
     name = (data.get("target_agency_name") or "").strip()
     if not name:
         return ""
-    found = list(_dispose_queryset().filter(Q(name__iexact=name) | Q(short_name__iexact=name))[:2])
+    found = list((among if among is not None else receiving_agencies()).filter(Q(name__iexact=name) | Q(short_name__iexact=name))[:2])
     if len(found) != 1:
         raise InvalidInput(_("There is no agency named “%(name)s” to send reports to: choose one from the suggestions, or leave it empty and the national desk will choose.") % {"name": name[:80]}, field="target_agency_name")
     return found[0].code
 
 
 def _dispose_targets() -> list:
-    return list(_dispose_queryset().order_by("name"))
+    return list(receiving_agencies().order_by("name"))
 
 
 SAVED_VIEWS_PER_USER = 20
@@ -426,7 +423,9 @@ def officer_report(request, tracking_number):
             "expected": expected,
             "step": STEP_LABELS.get(report.stage, "") if report.stage_due_at else "",
             "units": units,
-            "agencies": _dispose_targets() if {Action.DISPOSE, Action.NOT_OUR_AUTHORITY} & set(actions) else [],
+            "agencies": _dispose_targets() if Action.DISPOSE in actions else [],
+            # "Not our authority" names another agency that is competent (never the Ombudsman, nor itself).
+            "competent_agencies": list(competent_agencies(report.agency_id).order_by("name")) if Action.NOT_OUR_AUTHORITY in actions else [],
             "reject_reasons": RejectReason.choices,
             "archive_reasons": ArchiveReason.choices,
             "attachments": report.attachments.all() if show_content else [],
@@ -486,7 +485,8 @@ def officer_action(request, tracking_number, action):
         if action in (Action.DISPOSE, Action.NOT_OUR_AUTHORITY) and agency_name.strip():
             # A name typed in the search box (suggested as one types) wins over the list.
             field = "agency" if action == Action.DISPOSE else "suggested_agency"
-            payload[field] = _resolve_target_agency({"target_agency_name": agency_name})
+            among = receiving_agencies() if action == Action.DISPOSE else competent_agencies()
+            payload[field] = _resolve_target_agency({"target_agency_name": agency_name}, among)
         report = services.report_act(
             tracking_number=tracking_number,
             action=action,
