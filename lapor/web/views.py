@@ -304,7 +304,7 @@ def _dispose_targets() -> list:
 
 
 SAVED_VIEWS_PER_USER = 20
-QUEUE_FIELDS = ("status", "overdue", "segera", "kategori", "provinsi", "kanal", "urut")
+QUEUE_FIELDS = ("status", "overdue", "segera", "kategori", "provinsi", "kanal", "urut", "pelapor", "q")  # a view keeps its search too
 
 
 @login_required

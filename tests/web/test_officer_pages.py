@@ -361,6 +361,16 @@ def test_saved_views_of_the_queue(world, submit, officer_browser):
     assert SavedQueueView.objects.count() == 0
 
 
+def test_a_saved_view_keeps_its_search_and_whose_move(world, submit, officer_browser):
+    from lapor.reports.models import SavedQueueView
+
+    submit(title="Jalan berlubang di depan pasar")
+    desk = officer_browser(world.national_admin)
+    desk.get("/petugas/", q="berlubang", pelapor="1")
+    desk.submit("/petugas/tampilan/", name="Jalan")
+    assert SavedQueueView.objects.get(user=world.national_admin).query == "pelapor=1&q=berlubang"
+
+
 def test_queue_filters_through_htmx_return_only_the_results(world, submit, officer_browser):
     submit(title="Laporan lewat aplikasi", channel="mobile")
     submit(title="Laporan lewat web")
