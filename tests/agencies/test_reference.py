@@ -13,7 +13,7 @@ from django.db.models import F
 
 from lapor.agencies import loader
 from lapor.agencies.models import Agency, Category, Region, SlaPolicy
-from lapor.agencies.reference import FIXTURE_DIR, build
+from lapor.agencies.reference import FIXTURE_DIR, build, build_agencies
 from lapor.agencies.sla import DEFAULTS
 from lapor.audit.models import AuditEntry
 
@@ -129,14 +129,14 @@ def test_units_belong_to_an_agency(reloaded):
 
 @pytest.mark.django_db
 def test_ministries_are_coordinated_per_perpres_139_2024(reloaded):
-    mapping = build.PERPRES_139_2024_COORDINATION
+    mapping = build_agencies.PERPRES_139_2024_COORDINATION
     ministries = {a.code: a for a in Agency.objects.filter(kind=Kind.MINISTRY).select_related("coordinator")}
     assert set(mapping) <= set(ministries)
     for code, coordinator in mapping.items():
         assert ministries[code].coordinator is not None, code
         assert ministries[code].coordinator.code == coordinator
         assert ministries[code].coordinator.kind == Kind.COORDINATING_MINISTRY
-    for code in build.UNCOORDINATED_MINISTRIES:
+    for code in build_agencies.UNCOORDINATED_MINISTRIES:
         assert ministries[code].coordinator is None
     assert Agency.objects.filter(kind=Kind.COORDINATING_MINISTRY).count() == 7
     assert ministries["kemenkes"].coordinator.code == "kemenko-pmk"

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from lapor.agencies.reference import MAP_SHAPES_FILE, REGIONS_FILE, build
+from lapor.agencies.reference import MAP_SHAPES_FILE, REGIONS_FILE, build_maps
 from lapor.monev import maps
 
 from .svgcheck import SVG, problems_of, svgs_of
@@ -109,9 +109,9 @@ def test_the_fixture_is_within_its_size_budget():
 
 
 def test_the_committed_fixture_is_what_the_build_makes_from_the_shared_source(tmp_path):
-    if not (SOURCE / build.BOUNDARIES_FILE).is_file():
+    if not (SOURCE / build_maps.BOUNDARIES_FILE).is_file():
         pytest.skip(f"{SOURCE} is absent: the byte-for-byte rebuild of map_shapes.json.gz was NOT checked")
-    build.build_map_shapes(SOURCE, out=tmp_path)
+    build_maps.build_map_shapes(SOURCE, out=tmp_path)
     fresh = (tmp_path / MAP_SHAPES_FILE.name).read_bytes()
     rerun = "rerun `python -m lapor.agencies.reference.build --only map_shapes`"
     assert fresh == MAP_SHAPES_FILE.read_bytes(), f"map_shapes.json.gz differs from a fresh build: {rerun}"
