@@ -256,9 +256,9 @@ def write_rollups(total, copied, years: int, shift_days: int, timings: dict | No
     step's wall seconds."""
     from django.db import connection, transaction
 
-    from lapor.monev import rollups
+    from lapor.rollups import writing
 
-    counters = list(rollups.COUNTERS)
+    counters = list(writing.COUNTERS)
     rest = "agency_id, unit_id, priority, ombudsman"
     key_types = [("basis", "char(1)"), ("grain", "char(1)"), ("day", "date"), ("agency_id", "integer"),
                  ("unit_id", "integer"), ("priority", "boolean"), ("ombudsman", "boolean")]
@@ -298,11 +298,11 @@ def write_rollups(total, copied, years: int, shift_days: int, timings: dict | No
             c.execute(drop)
         step("lock and drop keys")
 
-        cells = ((*rollups._sql_key(k), *(counts.get(n, 0) for n in counters))
+        cells = ((*writing.sql_key(k), *(counts.get(n, 0) for n in counters))
                  for k, counts in total.cells.items() if any(counts.values()))
         _create_temp(c, "load_cells", [*key_types, *((n, "integer") for n in counters)], cells)
         _create_temp(c, "load_days", [*key_types, *day_types],
-                     ((*rollups._sql_key(k[:7]), *k[7:], n) for k, n in total.days.items() if n))
+                     ((*writing.sql_key(k[:7]), *k[7:], n) for k, n in total.days.items() if n))
         copies.copy_day_tables(c, copied)
         step("COPY the cells into temporary tables")
 

@@ -14,10 +14,10 @@ What keeps every copy exact, so that `manage.py monev_verify` finds no differenc
   through the app's own HolidayOverride rows (where the packaged Indonesian list differs). A
   copied report's working-day durations and "on time" answers are then the original's.
 - Monitoring facts: every date in them is relative to the submitted day, stored first
-  (lapor/monev/facts.py); the copy rewrites that one number.
+  (lapor/rollups/facts.py); the copy rewrites that one number.
 - Tracking numbers are new random ones (as the app draws them) with the same national shard
   (crc32 % 16) as the original, so each copy's rollup cells are the original's, moved in time:
-  the jobs sum the copied reports' day cells apart (rollups.Accumulator `also=`), and each copy
+  the jobs sum the copied reports' day cells apart (lapor.rollups.accumulate.Accumulator `also=`), and each copy
   adds them at its shifted days; its monthly rows are summed from those in SQL.
 - Events' due dates (`stage_due_at`, `due`, `due_date` in their compact data: "d", "e", "D") move too.
 """
@@ -82,7 +82,7 @@ def move_holidays(first: date, last: date, years: int) -> int:
 # --- tracking numbers -------------------------------------------------------------------------
 def _numbers_by_shard(wanted: dict[int, int], rng: random.Random) -> dict[int, list[str]]:
     """Random tracking numbers (the app's alphabet and length) until each shard has its count."""
-    from lapor.monev.rollups import NATIONAL_SHARDS
+    from lapor.rollups.folding import NATIONAL_SHARDS
     from lapor.reports.tokens import ALPHABET, LENGTH
 
     out: dict[int, list[str]] = {s: [] for s in range(NATIONAL_SHARDS)}
@@ -225,7 +225,7 @@ def copy_reports(years: int, *, workers: int = 2, seed: int = 1) -> dict:
     earlier copies' 55 million events to find the simulated year's 6."""
     from django.db import connection
 
-    from lapor.monev.rollups import NATIONAL_SHARDS
+    from lapor.rollups.folding import NATIONAL_SHARDS
 
     with connection.cursor() as c:
         c.execute("SELECT coalesce(max(id), 0) FROM reports_report")
@@ -292,9 +292,9 @@ def copy_day_tables(cursor, totals) -> None:
     """The copied reports' day cells (summed by the jobs apart; `totals` an Accumulator) COPYed
     into the temporary tables CELLS_TABLE and DAYS_TABLE (dropped at commit): basis, day, agency,
     unit, priority, Ombudsman, then the counters, or the duration's metric, days and count."""
-    from lapor.monev import rollups
+    from lapor.rollups import cells, writing
 
-    counters = rollups.COUNTERS
+    counters = writing.COUNTERS
     key = "basis char(1), day date, agency_id integer, unit_id integer, priority boolean, ombudsman boolean"
 
     def day_key(k):
@@ -303,12 +303,12 @@ def copy_day_tables(cursor, totals) -> None:
     cursor.execute(f"CREATE TEMPORARY TABLE {CELLS_TABLE} ({key}, {', '.join(f'{n} integer' for n in counters)}) ON COMMIT DROP")
     with cursor.cursor.copy(f"COPY {CELLS_TABLE} FROM STDIN") as cp:
         for k, counts in totals.cells.items():
-            if k[1] == rollups.DAY and k[0] != rollups.OVERDUE:
+            if k[1] == cells.DAY and k[0] != cells.OVERDUE:
                 cp.write_row((*day_key(k), *(counts.get(n, 0) for n in counters)))
     cursor.execute(f"CREATE TEMPORARY TABLE {DAYS_TABLE} ({key}, metric char(1), days integer, n integer) ON COMMIT DROP")
     with cursor.cursor.copy(f"COPY {DAYS_TABLE} FROM STDIN") as cp:
         for k, n in totals.days.items():
-            if k[1] == rollups.DAY and n:
+            if k[1] == cells.DAY and n:
                 cp.write_row((*day_key(k), k[7], k[8], n))
 
 
@@ -318,10 +318,10 @@ def copy_cells(totals, years: int) -> int:
     database gets them faster from bulkload.write_rollups)."""
     from django.db import connection, transaction
 
-    from lapor.monev import rollups
+    from lapor.rollups import writing
 
-    counters = rollups.COUNTERS
-    key = rollups.KEY_COLUMNS
+    counters = writing.COUNTERS
+    key = writing.KEY_COLUMNS
     written = 0
     with transaction.atomic(), connection.cursor() as c:
         copy_day_tables(c, totals)
@@ -337,7 +337,7 @@ def copy_cells(totals, years: int) -> int:
             ):
                 c.execute(
                     f"INSERT INTO monev_rollup ({', '.join(key)}, {cols}) {select} "
-                    f"ON CONFLICT {rollups._CONFLICT} DO UPDATE SET "
+                    f"ON CONFLICT {writing.CONFLICT} DO UPDATE SET "
                     + ", ".join(f"{n} = monev_rollup.{n} + excluded.{n}" for n in counters)
                 )
                 written += c.rowcount
@@ -350,7 +350,7 @@ def copy_cells(totals, years: int) -> int:
             ):
                 c.execute(
                     f"INSERT INTO monev_rollupdays ({', '.join(key)}, metric, days, n) {select} "
-                    f"ON CONFLICT {rollups._DAYS_CONFLICT} DO UPDATE SET n = monev_rollupdays.n + excluded.n"
+                    f"ON CONFLICT {writing.DAYS_CONFLICT} DO UPDATE SET n = monev_rollupdays.n + excluded.n"
                 )
                 written += c.rowcount
     return written

@@ -4,13 +4,18 @@
     .venv/bin/python bench/generate.py --reports 100000 [--database-url postgres://postgres@127.0.0.1:5432/lapor_bench]
 
 Each report is submitted at a random moment of the last 365 days (weekday/office-hour weighted)
-and then lives its life through the app's own transition table (lapor/reports/workflow.TABLE)
-and effect functions (lapor/reports/effects.EFFECTS, with deadlines from lapor/reports/deadlines):
-the desk disposes, asks for information or rejects, agencies forward or say "not our authority",
-units respond, post interim replies and follow-ups, reporters reply, rate and appeal; and the SLA
-sweep's moves (mark_overdue, escalate, offer_ombudsman, auto_close) happen when their due time
-passes, up to now. So statuses, due times, counters and milestones are what the app would have
-written, and every event sequence is legal (seq 1..version).
+and then lives its life through the app's own transition (lapor/reports/transition.py: the table
+lapor/reports/workflow.TABLE, the effects lapor/reports/effects.EFFECTS, deadlines from
+lapor/reports/deadlines): the desk disposes, asks for information or rejects, agencies forward or
+say "not our authority", units respond, post interim replies and follow-ups, reporters reply, rate
+and appeal; and the SLA sweep's moves (mark_overdue, escalate, offer_ombudsman, auto_close) happen
+when the sweep's step table (lapor/reports/sweep.py) says they are due, up to now. So statuses,
+due times, counters and milestones are what the app would have written, and every event sequence
+is legal (seq 1..version).
+
+Three files: bench/simulation.py (the world and the simulation), bench/copyrows.py (rows in COPY's
+text format, or bulk_create on SQLite), and this one (the command, the jobs, timings, the rollups,
+bulk mode through bench/bulkload.py and the earlier years through bench/earlier_years.py).
 
 PostgreSQL: rows are written with COPY (psycopg 3 `cursor.copy`, rows formatted here in COPY's text
 format), ids reserved from the tables' sequences, in batches (one transaction each,
@@ -36,14 +41,11 @@ bench/results/generate-<date>.json and .md.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
-import re
 import sys
 import time
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -53,901 +55,8 @@ benchlib.use_venv()
 
 import bulkload  # noqa: E402  (after the venv is on the path)
 import earlier_years as copies  # noqa: E402
-
-# --- the world the simulation runs in (loaded once, before any fork) -----------------------------
-
-OFFICIAL_KINDS_EXCLUDED = {"unit", "national_desk", "ombudsman", "ksp", "coordinating_ministry"}
-
-
-class World:
-    def __init__(self, rng: random.Random, max_agencies: int):
-
-        from lapor.agencies.models import Agency, Category, Region
-
-        agencies = list(Agency.objects.filter(is_active=True))
-        self.by_id = {a.pk: a for a in agencies}
-        self.by_code = {a.code: a for a in agencies}
-        for a in agencies:  # link parents in memory: top_agency and is_within walk them without queries
-            a.parent = self.by_id.get(a.parent_id) if a.parent_id else None
-        desk = [a for a in agencies if a.kind == "national_desk"]
-        if not desk:
-            desk = [Agency.objects.create(code="national-desk", name="Admin Nasional SP4N-LAPOR!", kind="national_desk")]
-            self.by_id[desk[0].pk] = desk[0]
-            self.by_code[desk[0].code] = desk[0]
-        self.desk = desk[0]
-        units_by_top: dict[int, list] = {}
-        for a in agencies:
-            if a.kind == "unit" and a.parent_id:
-                units_by_top.setdefault(a.top_agency.pk, []).append(a)
-        tops = [a for a in agencies if a.kind not in OFFICIAL_KINDS_EXCLUDED]
-        with_units = [a for a in tops if a.pk in units_by_top]
-        without = [a for a in tops if a.pk not in units_by_top]
-        rng.shuffle(with_units)
-        rng.shuffle(without)
-        self.tops = (with_units + without)[:max_agencies]
-        if not self.tops:
-            raise SystemExit("no agencies to send reports to: load reference data first")
-        self.units_by_top = {a.pk: units_by_top.get(a.pk) or [a] for a in self.tops}
-        # How slowly each agency works: most within the deadlines, some late, a few "connected on paper only".
-        self.slowness = {a.pk: (rng.uniform(8, 25) if rng.random() < 0.12 else math.exp(rng.gauss(0, 0.6))) for a in self.tops}
-        self.local = [a for a in self.tops if a.region_id]
-        self.national = [a for a in self.tops if not a.region_id]
-
-        # Regions: prefer villages, then districts, regencies; indexed by code prefix for local agencies.
-        rows = list(Region.objects.values_list("code", "level"))
-        levels = {"village": [], "district": [], "regency": [], "province": []}
-        for code, level in rows:
-            levels.setdefault(level, []).append(code)
-        self.region_codes = levels["village"] or levels["district"] or levels["regency"] or levels["province"]
-        self.region_codes_all = sorted(code for code, _ in rows)
-        self._under_cache: dict[str, list[str]] = {}
-
-        today = benchlib.today_jakarta()
-        cats = [c for c in Category.objects.all() if c.is_active_on(today)]
-        parents = {c.parent_id for c in cats if c.parent_id}
-        self.categories = [c for c in cats if c.pk not in parents] or cats
-
-    def regions_under(self, code: str) -> list[str]:
-        if code not in self._under_cache:
-            import bisect
-
-            lo = bisect.bisect_left(self.region_codes_all, code)
-            hits = []
-            for c in self.region_codes_all[lo:]:
-                if not c.startswith(code):
-                    break
-                hits.append(c)
-            deepest = max((c.count(".") for c in hits), default=0)
-            self._under_cache[code] = [c for c in hits if c.count(".") == deepest] or [code]
-        return self._under_cache[code]
-
-    def ensure_people(self, citizens: int) -> None:
-        """An active position with a holder for the desk, each agency's admin and each unit's
-        liaison officer; and a pool of citizen accounts. Reuses what exists."""
-        from lapor.accounts.models import Position, Role, User
-
-        wanted = [(self.desk, Role.NATIONAL_ADMIN)]
-        for top in self.tops:
-            wanted.append((top, Role.AGENCY_ADMIN))
-            for unit in self.units_by_top[top.pk]:  # the agency itself when it has no units
-                wanted.append((unit, Role.LIAISON_OFFICER))
-        existing = {}
-        for p in Position.objects.filter(is_active=True, holder__isnull=False).select_related("holder"):
-            existing.setdefault((p.agency_id, p.role), p)
-        missing = [(a, role) for a, role in wanted if (a.pk, role) not in existing]
-        if missing:
-            names = [f"bench-{role}-{a.pk}"[:150] for a, role in missing]
-            have = {u.username: u for u in User.objects.filter(username__in=names)}
-            User.objects.bulk_create([User(username=n, password="!bench", full_name=n) for n in names if n not in have])
-            have = {u.username: u for u in User.objects.filter(username__in=names)}
-            Position.objects.bulk_create(
-                [
-                    Position(role=role, agency=a, title=f"{role.label} {a}"[:150], holder=have[n])
-                    for (a, role), n in zip(missing, names)
-                ]
-            )
-            for p in Position.objects.filter(is_active=True, holder__isnull=False).select_related("holder"):
-                existing.setdefault((p.agency_id, p.role), p)
-        self.positions = {}
-        for (agency_id, role), p in existing.items():
-            p.agency = self.by_id.get(agency_id, p.agency)
-            self.positions[(agency_id, role)] = p
-        names = [f"bench-warga-{i}" for i in range(citizens)]
-        have = set(User.objects.filter(username__in=names).values_list("username", flat=True))
-        User.objects.bulk_create([User(username=n, password="!bench", full_name=n) for n in names if n not in have])
-        self.citizens = list(User.objects.filter(username__in=names))
-
-
-# --- one report's life ------------------------------------------------------------------------
-# Plain objects stand in for Report and ReportEvent during the simulation (a Django model
-# instance costs ~20 us to build, and a report has ~6.5 events): they carry the same attribute
-# names (field attnames, plus the foreign-key objects the effects read and set), start from the
-# model fields' defaults, and become COPY rows (or model instances for bulk_create on SQLite).
-
-_REPORT_DEFAULTS: dict = {}
-_EVENT_DEFAULTS: dict = {}
-
-
-def _defaults(model) -> dict:
-    out = {}
-    for f in model._meta.concrete_fields:
-        out[f.attname] = f.get_default() if not f.primary_key else None
-    return out
-
-
-def _fk_property(name: str):
-    attname = name + "_id"
-    private = "_" + name
-
-    def get(self):
-        return self.__dict__.get(private)
-
-    def set_(self, obj):
-        self.__dict__[private] = obj
-        self.__dict__[attname] = obj.pk if obj is not None else None
-
-    return property(get, set_)
-
-
-class SimReport:
-    """What the effects and deadlines read and write on a Report, without the ORM."""
-
-    agency = _fk_property("agency")
-    unit = _fk_property("unit")
-    suggested_agency = _fk_property("suggested_agency")
-    duplicate_of = _fk_property("duplicate_of")
-    target_agency = _fk_property("target_agency")
-    category = _fk_property("category")
-    reporter = _fk_property("reporter")
-
-    def __init__(self, **kwargs):
-        self.__dict__.update(_REPORT_DEFAULTS)
-        for k, v in kwargs.items():
-            setattr(self, k, v)
-
-    @property
-    def pk(self):
-        return self.id
-
-
-class SimEvent:
-    __slots__ = (
-        "action",
-        "actor",
-        "actor_agency",
-        "actor_position",
-        "actor_role",
-        "created_at",
-        "data",
-        "from_status",
-        "id",
-        "note",
-        "note_public",
-        "report",
-        "seq",
-        "to_status",
-    )
-
-    def __init__(
-        self,
-        report,
-        seq,
-        action,
-        from_status,
-        to_status,
-        actor,
-        actor_role,
-        note_public,
-        data,
-        created_at,
-        actor_position=None,
-        actor_agency=None,
-        note="",
-    ):
-        self.id = None
-        self.report, self.seq, self.action, self.from_status, self.to_status = report, seq, action, from_status, to_status
-        self.actor, self.actor_role, self.actor_position, self.actor_agency = actor, actor_role, actor_position, actor_agency
-        self.note, self.note_public, self.data, self.created_at = note, note_public, data, created_at
-
-    def values(self) -> dict:
-        return {
-            "id": self.id,
-            "report_id": self.report.id,
-            "seq": self.seq,
-            "action": self.action,
-            "from_status": self.from_status,
-            "to_status": self.to_status,
-            "actor_id": self.actor.pk if self.actor is not None else None,
-            "actor_role": self.actor_role,
-            "actor_position_id": self.actor_position.pk if self.actor_position is not None else None,
-            "actor_agency_id": self.actor_agency.pk if self.actor_agency is not None else None,
-            "note": self.note,
-            "note_public": self.note_public,
-            "data": self.data,
-            "created_at": self.created_at,
-        }
-
-
-RATINGS = [5] * 35 + [4] * 25 + [3] * 15 + [2] * 12 + [1] * 13
-CHANNELS = (
-    ["web"] * 45 + ["mobile"] * 25 + ["sms"] * 8 + ["whatsapp"] * 10 + ["email"] * 3 + ["integration"] * 5 + ["counter"] * 4
-)
-TYPES = ["complaint"] * 80 + ["aspiration"] * 12 + ["information"] * 8
-NOTES = {
-    "request_info": [
-        "Mohon lengkapi lokasi kejadian (nama jalan/kelurahan) dan waktu kejadian.",
-        "Mohon lampirkan foto atau bukti pendukung.",
-    ],
-    "supplement": ["Lokasi tepatnya di depan nomor 12, kejadian pukul 08.00 pagi.", "Sudah saya lampirkan foto kondisi terbaru."],
-    "not_our_authority": [
-        "Objek laporan merupakan kewenangan instansi lain.",
-        "Jalan tersebut berstatus jalan nasional, bukan kewenangan kami.",
-    ],
-    "respond": [
-        "Laporan sudah kami terima dan sedang kami koordinasikan dengan petugas lapangan.",
-        "Terima kasih, tim kami akan melakukan pengecekan.",
-    ],
-    "follow_up": [
-        "Petugas telah melakukan perbaikan pada tanggal yang dijadwalkan. Mohon konfirmasi.",
-        "Sudah dilakukan pembinaan kepada petugas yang bersangkutan dan pungutan telah dihentikan.",
-        "Nama pelapor telah didaftarkan ulang dan bantuan akan disalurkan pada tahap berikutnya.",
-    ],
-    "interim_reply": [
-        "Penanganan memerlukan anggaran perubahan; perbaikan dijadwalkan ulang.",
-        "Masih menunggu hasil pemeriksaan lapangan.",
-    ],
-    "reply": ["Sampai hari ini kondisinya belum berubah.", "Perbaikan hanya sebagian, lubang di sisi lain belum ditutup."],
-    "appeal": ["Tindak lanjut tidak sesuai dengan kondisi di lapangan.", "Masalah yang sama terulang lagi minggu ini."],
-    "dismiss_appeal": ["Hasil pemeriksaan ulang menunjukkan penanganan sudah sesuai standar."],
-    "rate": ["Terima kasih, sudah ditangani dengan baik.", "Cukup lama prosesnya.", ""],
-}
-START_STATUSES = {"submitted", "at_agency"}
-
-
-def hours(rng, median, sigma=0.9):
-    return timedelta(hours=median * math.exp(sigma * rng.gauss(0, 1)))
-
-
-def office_time(t: datetime, rng) -> datetime:
-    """Move a moment to the next weekday office hour in WIB (officials act 08:00-16:00)."""
-    local = t + timedelta(hours=7)
-    for _ in range(10):
-        if local.weekday() < 5 and 8 <= local.hour < 16:
-            break
-        if local.weekday() >= 5 or local.hour >= 16:
-            local = (local + timedelta(days=1)).replace(hour=8, minute=0, second=0)
-        else:
-            local = local.replace(hour=8, minute=0, second=0)
-        local += timedelta(minutes=rng.randint(0, 300))
-    return local - timedelta(hours=7)
-
-
-def submit_time(rng, now: datetime) -> datetime:
-    while True:
-        t = now - timedelta(seconds=rng.uniform(0, 365 * 86400))
-        local = t + timedelta(hours=7)
-        weight = (0.55 if local.weekday() >= 5 else 1.0) * (0.15 if local.hour < 6 else 1.0) * (0.5 if local.hour >= 22 else 1.0)
-        if rng.random() < weight:
-            return t
-
-
-class Simulator:
-    def __init__(self, world: World, rng: random.Random, now: datetime, corpus=None):
-        from lapor.reports import deadlines, effects, workflow
-        from lapor.reports.models import Report, ReportEvent
-        from lapor.reports.states import ACTIVE
-        from lapor.reports.sweep import OVERDUE_STATUSES
-
-        self.w, self.rng, self.now, self.corpus = world, rng, now, corpus
-        self.deadlines, self.effects, self.workflow = deadlines, effects, workflow
-        self.Report, self.ReportEvent = SimReport, SimEvent
-        if not _REPORT_DEFAULTS:
-            _REPORT_DEFAULTS.update(_defaults(Report))
-            _EVENT_DEFAULTS.update(_defaults(ReportEvent))
-        self.OVERDUE, self.ACTIVE = set(OVERDUE_STATUSES), set(ACTIVE)
-        self.numbers: set[str] = set()
-        self.counts: dict[str, int] = {}
-
-    # the report as services._create builds it
-    def new_report(self):
-        from lapor.reports.tokens import new_tracking_number
-
-        rng, w = self.rng, self.w
-        t0 = submit_time(rng, self.now)
-        key, title, description, event_day = benchlib.report_text(rng, t0)
-        if self.corpus:
-            title, description = rng.choice(self.corpus)
-        intended = rng.choice(w.local) if (w.local and (not w.national or rng.random() < 0.7)) else rng.choice(w.national)
-        region = rng.choice(w.regions_under(intended.region_id)) if intended.region_id else rng.choice(w.region_codes)
-        category = benchlib.match_category(w.categories, key, rng)
-        target = intended if rng.random() < 0.25 else None
-        reporter = rng.choice(w.citizens) if w.citizens and rng.random() < 0.35 else None
-        with_coords = rng.random() < 0.3
-        person = benchlib.contact(rng) if reporter is None else {"contact_name": "", "contact_email": "", "contact_phone": ""}
-        number = new_tracking_number()
-        while number in self.numbers:
-            number = new_tracking_number()
-        self.numbers.add(number)
-        r = self.Report(
-            tracking_number=number,
-            reporter=reporter,
-            type=rng.choice(TYPES),
-            title=title,
-            description=description,
-            event_date=event_day if rng.random() < 0.8 else None,
-            region_id=region,
-            address=f"Jl. {rng.choice(['Merdeka', 'Sudirman', 'Diponegoro', 'Ahmad Yani', 'Gajah Mada', 'Pahlawan'])} No. {rng.randint(1, 200)}"
-            if rng.random() < 0.6
-            else "",
-            latitude=Decimal(f"{rng.uniform(-8.8, 3.6):.6f}") if with_coords else None,
-            longitude=Decimal(f"{rng.uniform(95.3, 140.7):.6f}") if with_coords else None,
-            category=category,
-            target_agency=target,
-            is_anonymous=rng.random() < 0.15,
-            is_confidential=rng.random() < 0.1,
-            channel=rng.choice(CHANNELS),
-            submitted_at=t0,
-            updated_at=t0,
-            version=1,
-            **person,
-        )
-        if target is not None:
-            r.status = "at_agency"
-            r.agency = target
-            r.received_at = t0
-            self.deadlines.start_stage(r, "agency_verification", t0)
-        else:
-            r.status = "submitted"
-            self.deadlines.start_stage(r, "desk_verification", t0)
-        self.deadlines.start_ombudsman_clock(r, t0)
-        r._intended = intended
-        ev = self.ReportEvent(
-            report=r,
-            seq=1,
-            action="submit",
-            from_status="",
-            to_status=r.status,
-            actor=reporter,
-            actor_role="reporter",
-            note_public=True,
-            data={"channel": r.channel, "target_agency": target.code if target else None},
-            created_at=t0,
-        )
-        return r, [ev]
-
-    def actor_for(self, r, role):
-        """(user, position) acting in this role on the report."""
-        if role == "reporter":
-            return r.reporter, None
-        if role == "system":
-            return None, None
-        holder = {"national_admin": self.w.desk, "agency_admin": r.agency, "liaison_officer": r.unit}[role]
-        pos = self.w.positions.get((holder.pk, role)) if holder is not None else None
-        return (pos.holder if pos else None), pos
-
-    def apply(self, r, events, action, role, payload, now):
-        """services.apply_action without the database: rule, effect, status, version, event."""
-        from lapor.reports.effects import Context
-
-        rule = self.workflow.rule_for(r.status, action)
-        if role not in rule.roles:
-            raise RuntimeError(f"{role} may not {action} from {r.status}")
-        from_status = r.status
-        before_stage, before_due = r.stage, r.stage_due_at
-        effect = self.effects.EFFECTS[action](r, Context(now=now, role=role, payload=payload))
-        ended = self.deadlines.stage_end(before_stage, before_due, r, now)
-        if ended:
-            effect.data = {**effect.data, **ended}
-        r.status = rule.target or r.status
-        r.version += 1
-        r.updated_at = now
-        user, pos = self.actor_for(r, role)
-        events.append(
-            self.ReportEvent(
-                report=r,
-                seq=r.version,
-                action=action,
-                from_status=from_status,
-                to_status=r.status,
-                actor=user,
-                actor_role=role,
-                actor_position=pos,
-                actor_agency=pos.agency if pos is not None else None,
-                note=effect.note,
-                note_public=rule.note_public,
-                data=effect.data,
-                created_at=now,
-            )
-        )
-        self.counts[action] = self.counts.get(action, 0) + 1
-
-    def sweep_due(self, r):
-        """The earliest SLA-sweep move due for this report, in the sweep's step order."""
-        cands = []
-        if r.status == "followed_up" and r.stage_due_at:
-            cands.append((r.stage_due_at, 0, "auto_close"))
-        if r.status in self.OVERDUE and r.stage_due_at and not r.is_overdue:
-            cands.append((r.stage_due_at, 1, "mark_overdue"))
-        if r.status in self.OVERDUE and r.escalation_level == 1 and r.escalate_at:
-            cands.append((r.escalate_at, 2, "escalate"))
-        if r.status in self.ACTIVE and r.ombudsman_due_at and r.ombudsman_offered_at is None:
-            cands.append((r.ombudsman_due_at, 3, "offer_ombudsman"))
-        return min(cands) if cands else None
-
-    def plan(self, r, t):
-        """The next human move: list of (weight, action, role, payload) and when it happens."""
-        rng, w, s = self.rng, self.w, r.status
-        note = lambda a: rng.choice(NOTES[a])
-        opts = []
-        if (
-            r.ombudsman_offered_at
-            and r.ombudsman_declined_at is None
-            and s in self.ACTIVE
-            and not getattr(r, "_omb_asked", False)
-        ):
-            r._omb_asked = True
-            choice = rng.random()
-            if choice < 0.35:
-                return [(1, "ombudsman_consent", "reporter", {"note": "Saya setuju dialihkan ke Ombudsman."})], t + hours(rng, 48)
-            if choice < 0.65:
-                return [(1, "ombudsman_decline", "reporter", {})], t + hours(rng, 48)
-        if s in ("submitted", "returned"):
-            target = r.suggested_agency or (r._intended if rng.random() < 0.85 else rng.choice(w.tops))
-            opts = [
-                (80, "dispose", "national_admin", {"agency": target.code}),
-                (7, "reject", "national_admin", {"reason": rng.choice(["not_public_service", "spam", "abusive", "in_court"])}),
-                (5, "archive", "national_admin", {"reason": rng.choice(["not_actionable", "resolved_elsewhere"])}),
-            ]
-            if s == "submitted" and r.paused_days_left is None and not getattr(r, "_asked", False):
-                opts.append((8, "request_info", "national_admin", {"note": note("request_info")}))
-            when = office_time(t + hours(rng, 20), rng)
-        elif s == "needs_info":
-            r._asked = True
-            if rng.random() < 0.75:
-                desc = r.description + " " + rng.choice(NOTES["supplement"]) if rng.random() < 0.5 else ""
-                opts = [(1, "supplement", "reporter", {"note": note("supplement"), "description": desc})]
-                when = t + hours(rng, 40)
-            else:
-                opts = [
-                    (
-                        1,
-                        "reject",
-                        "national_admin",
-                        {"reason": "incomplete", "note": "Tidak ada tambahan informasi dari pelapor."},
-                    )
-                ]
-                when = office_time(t + timedelta(days=rng.uniform(10, 20)), rng)
-        elif s == "at_agency":
-            wrong = r.agency.pk != r._intended.pk
-            suggested = r._intended if wrong else rng.choice(w.tops)
-            units = w.units_by_top[r.agency.pk]
-            opts = [
-                (80 if not wrong else 10, "forward", "agency_admin", {"unit": rng.choice(units).code}),
-                (
-                    8 if not wrong else 85,
-                    "not_our_authority",
-                    "agency_admin",
-                    {"suggested_agency": suggested.code, "note": note("not_our_authority")},
-                ),
-                (5, "archive", "agency_admin", {"reason": rng.choice(["not_actionable", "resolved_elsewhere"])}),
-            ]
-            when = office_time(t + hours(rng, 24 * w.slowness[r.agency.pk]), rng)
-        elif s == "forwarded":
-            opts = [
-                (50, "respond", "liaison_officer", {"note": note("respond")}),
-                (38, "follow_up", "liaison_officer", {"note": note("follow_up")}),
-                (12, "interim_reply", "liaison_officer", self._interim(r, t)),
-            ]
-            when = office_time(t + hours(rng, 30 * w.slowness[r.agency.pk]), rng)
-        elif s == "in_process":
-            opts = [
-                (82, "follow_up", "liaison_officer", {"note": note("follow_up")}),
-                (18, "interim_reply", "liaison_officer", self._interim(r, t)),
-            ]
-            when = office_time(t + hours(rng, 60 * w.slowness[r.agency.pk]), rng)
-        elif s == "followed_up":
-            opts = [
-                (55, "rate", "reporter", {"rating": rng.choice(RATINGS), "comment": note("rate")}),
-                (15, "reply", "reporter", {"note": note("reply")}),
-                (30, None, None, None),
-            ]
-            when = t + hours(rng, 30)
-        elif s == "closed":
-            if r.rating is None and rng.random() < 0.1:
-                opts = [(1, "rate", "reporter", {"rating": rng.choice(RATINGS), "comment": note("rate")})]
-            elif r.rating is not None and r.rating <= 2 and r.appeal_count == 0 and rng.random() < 0.4:
-                opts = [(1, "appeal", "reporter", {"note": note("appeal")})]
-            when = t + hours(rng, 30)
-        elif s == "appealed":
-            units = w.units_by_top[r.agency.pk]
-            opts = [
-                (50, "forward", "agency_admin", {"unit": rng.choice(units).code}),
-                (50, "dismiss_appeal", "agency_admin", {"note": note("dismiss_appeal")}),
-            ]
-            when = office_time(t + hours(rng, 30 * w.slowness[r.agency.pk]), rng)
-        else:
-            return [], None
-        return opts, when
-
-    def _interim(self, r, t):
-        from zoneinfo import ZoneInfo
-
-        from lapor.core import workdays
-
-        holder = r.unit or r.agency
-        tz = holder.timezone if holder else workdays.DEFAULT_TZ
-        today = t.astimezone(ZoneInfo(tz)).date()
-        return {
-            "note": self.rng.choice(NOTES["interim_reply"]),
-            "due_date": workdays.calendar().add_working_days(today, self.rng.choice([9, 14, 20, 30])),
-        }
-
-    def live(self):
-        """One report and its events, up to now."""
-        from lapor.core.errors import DomainError
-
-        rng = self.rng
-        r, events = self.new_report()
-        t = r.submitted_at
-        plan = None
-        for _ in range(60):
-            if plan is None:
-                opts, when = self.plan(r, t)
-                plan = (opts, when, r.status)
-            opts, when, planned_status = plan
-            due = self.sweep_due(r)
-            human_at = when if (opts and when is not None) else None
-            if due is not None:
-                sweep_at = max(due[0], t) + timedelta(seconds=rng.uniform(1, 60))
-                if sweep_at < self.now and (human_at is None or sweep_at < human_at):
-                    self.apply(r, events, due[2], "system", {}, sweep_at)
-                    t = sweep_at
-                    if r.status != planned_status:
-                        plan = None
-                    continue
-            if human_at is None or human_at >= self.now:
-                break
-            # Pick a move by weight; one whose guard refuses (cap reached...) is dropped, try another.
-            opts = list(opts)
-            done = False
-            while opts:
-                pick = rng.uniform(0, sum(o[0] for o in opts))
-                for i, (weight, action, role, payload) in enumerate(opts):
-                    pick -= weight
-                    if pick <= 0:
-                        break
-                weight, action, role, payload = opts.pop(i)
-                if action is None:  # the reporter stays silent: only the sweep moves it now
-                    done = None
-                    break
-                try:
-                    self.apply(r, events, action, role, dict(payload), human_at)
-                    done = True
-                    break
-                except DomainError:
-                    continue
-            if done is None:
-                plan = ([], None, r.status)
-                continue
-            t = human_at
-            plan = None
-            if not done or r.status in ("rejected", "archived", "ombudsman"):
-                if r.status in ("rejected", "archived", "ombudsman"):
-                    break
-                if not done and self.sweep_due(r) is None:
-                    break
-        return r, events
-
-
-# --- writing ----------------------------------------------------------------------------------
-
-
-def report_columns():
-    from lapor.reports.models import Report, ReportEvent
-
-    return (
-        [(f.column, f.attname) for f in Report._meta.concrete_fields],
-        [(f.column, f.attname) for f in ReportEvent._meta.concrete_fields],
-    )
-
-
-def set_search_text(reports, events) -> None:
-    """Each report's `search_text` as the app leaves it (public.index_for_search): NULL unless it
-    is not confidential and was public at some moment of its life (a report the desk rejected
-    straight away never was); then its redacted title and description, or "" when redacting
-    changed nothing."""
-    from lapor.core.redact import redact
-    from lapor.reports.public import PUBLIC_STATUSES
-
-    public = {e.report.id for e in events if e.to_status in PUBLIC_STATUSES}
-    for r in reports:
-        if r.is_confidential or r.id not in public:
-            r.search_text = None
-            continue
-        original = f"{r.title}\n{r.description}"
-        redacted = redact(original)
-        r.search_text = "" if redacted == original else redacted
-
-
-def _copy_text(v: str) -> str:
-    """A text value in COPY's text format (backslash, tab, newline and carriage return escaped)."""
-    if "\\" in v:
-        v = v.replace("\\", "\\\\")
-    if "\t" in v:
-        v = v.replace("\t", "\\t")
-    if "\n" in v:
-        v = v.replace("\n", "\\n")
-    if "\r" in v:
-        v = v.replace("\r", "\\r")
-    return v
-
-
-def _copy_field_formatter():
-    """One function turning a Python value into COPY text format (what psycopg's write_row would
-    send for it, without its per-value dumper look-up): None -> \\N, bool -> t/f, datetimes and
-    dates in ISO 8601 (with their offset), Decimal and int as written, str escaped, dict as JSON."""
-    import json
-    from datetime import date
-
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    table = {
-        str: _copy_text,
-        int: str,
-        bool: lambda v: "t" if v else "f",
-        datetime: datetime.isoformat,
-        date: date.isoformat,
-        Decimal: str,
-        dict: lambda v: _copy_text(dumps(v)),
-        list: lambda v: _copy_text(dumps(v)),
-    }
-
-    def fmt(v):
-        if v is None:
-            return "\\N"
-        f = table.get(type(v))
-        if f is None:  # a subclass (TextChoices members are str, IntegerChoices int)
-            f = next(f for t, f in table.items() if isinstance(v, t) and t is not bool)
-            table[type(v)] = f
-        return f(v)
-
-    return fmt
-
-
-_FMT = None
-_REPORT_LINE = None
-_ACTION_CODE = _STATUS_CODE = _ROLE_CODE = None  # word -> code text, set with _FMT
-_PACK_DATA = None  # an event's data -> its compact text, set with _FMT
-
-
-def _report_line_function(fields):
-    """A function formatting one report's row: one expression per column, chosen by the model
-    field's type (None -> \\N; values of an unexpected type go through the generic formatter)."""
-    from django.db import models
-
-    from lapor.monev.facts import FactsField
-
-    fmt = _FMT
-    parts = []
-    for f in fields:
-        a = f.attname
-        get = f"d[{a!r}]"
-        if isinstance(f, FactsField):
-            conv = f"_copy_text(pack(v{len(parts)}))"
-        elif isinstance(f, models.ForeignKey) or isinstance(f, (models.IntegerField, models.AutoField)):
-            conv = f"str(v{len(parts)})"
-        elif isinstance(f, (models.CharField, models.TextField)):
-            conv = f"_copy_text(v{len(parts)})"
-        else:
-            conv = f"fmt(v{len(parts)})"
-        parts.append((get, conv))
-    lines = ["def report_line(d):"]
-    for i, (get, _) in enumerate(parts):
-        lines.append(f"    v{i} = {get}")
-    body = ", ".join(f'("\\\\N" if v{i} is None else {conv})' for i, (_, conv) in enumerate(parts))
-    lines.append(f'    return "\\t".join(({body},))')
-    scope = {"fmt": fmt, "_copy_text": _copy_text, "str": str, "pack": FactsField().get_prep_value}
-    exec("\n".join(lines), scope)
-    return scope["report_line"]
-
-
-def _codes(codes: tuple[str, ...]) -> dict[str, str]:
-    """A CodeField's words and the codes COPY writes for them (lapor.core.codes, ADR 0021)."""
-    return {word: str(i) for i, word in enumerate(codes)}
-
-
-def event_line(e) -> str:
-    action, status, role, pack_data = _ACTION_CODE, _STATUS_CODE, _ROLE_CODE, _PACK_DATA
-    actor, pos, agency = e.actor, e.actor_position, e.actor_agency
-    return "\t".join(
-        (
-            str(e.id),
-            str(e.report.id),
-            str(e.seq),
-            action[e.action],
-            status[e.from_status],
-            status[e.to_status],
-            str(actor.pk) if actor is not None else "\\N",
-            role[e.actor_role],
-            str(pos.pk) if pos is not None else "\\N",
-            str(agency.pk) if agency is not None else "\\N",
-            _copy_text(e.note),
-            "t" if e.note_public else "f",
-            _copy_text(pack_data(e.data)),
-            e.created_at.isoformat(),
-        )
-    )
-
-
-EVENT_COLUMNS = (
-    "id",
-    "report_id",
-    "seq",
-    "action",
-    "from_status",
-    "to_status",
-    "actor_id",
-    "actor_role",
-    "actor_position_id",
-    "actor_agency_id",
-    "note",
-    "note_public",
-    "data",
-    "created_at",
-)
-
-
-def _copy_chunks(cp, lines, size=2000):
-    for i in range(0, len(lines), size):
-        cp.write("\n".join(lines[i : i + size]) + "\n")
-
-
-def write_batch_pg(reports, events) -> None:
-    """COPY the batch in PostgreSQL's text format, rows formatted here (one string per row)."""
-    set_search_text(reports, events)
-    global _FMT, _REPORT_LINE, _ACTION_CODE, _STATUS_CODE, _ROLE_CODE, _PACK_DATA
-    from django.db import connection, transaction
-
-    from lapor.reports.models import Report, ReportEvent
-
-    if _FMT is None:
-        _FMT = _copy_field_formatter()
-        _REPORT_LINE = _report_line_function(Report._meta.concrete_fields)
-        field = ReportEvent._meta.get_field
-        _ACTION_CODE, _STATUS_CODE, _ROLE_CODE = (_codes(field(n).codes) for n in ("action", "to_status", "actor_role"))
-        _PACK_DATA = field("data").get_prep_value  # the compact text (lapor.reports.eventdata)
-    rcols, ecols = report_columns()
-    if sorted(a for _, a in ecols) != sorted(EVENT_COLUMNS) or any(c != a for c, a in ecols):
-        raise RuntimeError(f"ReportEvent's columns changed ({ecols}): update EVENT_COLUMNS and event_line")
-    with transaction.atomic():
-        with connection.cursor() as c:
-            c.execute(
-                "SELECT nextval(pg_get_serial_sequence('reports_report', 'id')) FROM generate_series(1, %s)", [len(reports)]
-            )
-            for r, (pk,) in zip(reports, c.fetchall()):
-                r.id = pk
-            c.execute(
-                "SELECT nextval(pg_get_serial_sequence('reports_reportevent', 'id')) FROM generate_series(1, %s)", [len(events)]
-            )
-            for e, (pk,) in zip(events, c.fetchall()):
-                e.id = pk
-        raw = connection.connection  # the psycopg 3 connection, inside Django's transaction
-        with raw.cursor() as cur:
-            with cur.copy(f"COPY reports_report ({', '.join(col for col, _ in rcols)}) FROM STDIN") as cp:
-                line = _REPORT_LINE
-                _copy_chunks(cp, [line(r.__dict__) for r in reports])
-            with cur.copy(f"COPY reports_reportevent ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as cp:
-                _copy_chunks(cp, [event_line(e) for e in events])
-
-
-def write_batch_orm(reports, events) -> None:
-    from django.db import transaction
-    from django.db.models import Max
-
-    from lapor.reports.models import Report, ReportEvent
-
-    set_search_text(reports, events)
-    rcols, _ = report_columns()
-    attrs = [a for _, a in rcols]
-    with transaction.atomic():
-        start = (Report.objects.aggregate(m=Max("id"))["m"] or 0) + 1
-        for i, r in enumerate(reports):
-            r.id = start + i
-        Report.objects.bulk_create([Report(**{a: r.__dict__[a] for a in attrs}) for r in reports], batch_size=500)
-        start = (ReportEvent.objects.aggregate(m=Max("id"))["m"] or 0) + 1
-        for i, e in enumerate(events):
-            e.id = start + i
-        ReportEvent.objects.bulk_create([ReportEvent(**e.values()) for e in events], batch_size=1000)
-
-
-class _Exists:
-    def __init__(self, found: bool):
-        self.found = found
-
-    def exists(self) -> bool:
-        return self.found
-
-
-_EXISTS, _NOT_EXISTS = _Exists(True), _Exists(False)
-
-
-class _PositionsInMemory:
-    """Stands in for Position in lapor.reports.effects during the simulation: filter(agency=...,
-    role=..., ...).exists() is answered from World.positions; anything else goes to the database."""
-
-    def __init__(self, world, model):
-        self.world, self.model = world, model
-        self.objects = self
-
-    def __getattr__(self, name):
-        return getattr(self.model, name)
-
-    def filter(self, **kwargs):
-        agency, role = kwargs.get("agency"), kwargs.get("role")
-        if agency is not None and role is not None and set(kwargs) <= {"agency", "role", "is_active", "holder__isnull"}:
-            return _EXISTS if (agency.pk, str(role)) in self.world.positions else _NOT_EXISTS
-        return self.model.objects.filter(**kwargs)
-
-
-class _MemoCalendar:
-    """The working-day calendar in force, memoised: WorkCalendar is immutable once built and its
-    answers depend only on the arguments, so the same dates come out, each computed once per
-    process instead of walking the holiday table day by day for every deadline."""
-
-    def __init__(self, cal):
-        from lapor.core import workdays
-
-        self._cal, self._workdays = cal, workdays
-        self._working: dict = {}
-        self._add: dict = {}
-        self._between: dict = {}
-        self._due: dict = {}
-        self._zones: dict = {}
-
-    def __getattr__(self, name):
-        return getattr(self._cal, name)
-
-    def _zone(self, tz):
-        z = self._zones.get(tz)
-        if z is None:
-            from zoneinfo import ZoneInfo
-
-            z = self._zones[tz] = ZoneInfo(tz or self._workdays.DEFAULT_TZ)
-        return z
-
-    def is_working_day(self, day):
-        v = self._working.get(day)
-        if v is None:
-            v = self._working[day] = self._cal.is_working_day(day)
-        return v
-
-    def holiday_name(self, day):
-        return self._cal.holiday_name(day)
-
-    def add_working_days(self, day, n):
-        key = (day, n)
-        v = self._add.get(key)
-        if v is None:
-            v = self._add[key] = self._cal.add_working_days(day, n)
-        return v
-
-    def working_days_between(self, start, end):
-        key = (start, end)
-        v = self._between.get(key)
-        if v is None:
-            v = self._between[key] = self._cal.working_days_between(start, end)
-        return v
-
-    def due_at(self, start, n, tz=None):
-        tz = tz or self._workdays.DEFAULT_TZ
-        key = (start.astimezone(self._zone(tz)).date(), n, tz)
-        v = self._due.get(key)
-        if v is None:
-            v = self._due[key] = self._workdays.end_of_day(self.add_working_days(key[0], n), tz)
-        return v
-
-    def working_days_left(self, at, due, tz=None):
-        zone = self._zone(tz or self._workdays.DEFAULT_TZ)
-        return self.working_days_between(at.astimezone(zone).date(), due.astimezone(zone).date())
+from copyrows import write_batch_orm, write_batch_pg  # noqa: E402
+from simulation import Simulator, World, use_memory_lookups  # noqa: E402
 
 
 def _proc_cpu_s(pid: int) -> float | None:
@@ -963,7 +72,7 @@ _CTX: dict = {}  # set before forking: the world and settings shared by the jobs
 
 
 def monitoring_cells():
-    from lapor.monev.rollups import Accumulator
+    from lapor.rollups.accumulate import Accumulator
 
     return Accumulator()
 
@@ -974,7 +83,7 @@ def _copied(r) -> bool:
 
 def _rollup_event(e):
     """A simulated event as the rollups' fold reads it (ids of the acting position and agency)."""
-    from lapor.monev.rollups import EventView
+    from lapor.rollups.accumulate import EventView
 
     pos, agency = e.actor_position, e.actor_agency
     return EventView(e.action, e.data, e.created_at, pos.pk if pos is not None else None, agency.pk if agency is not None else None)
@@ -985,6 +94,7 @@ def run_chunk(args) -> dict:
     count, seed = args
     world, batch, now, corpus, is_pg = (_CTX[k] for k in ("world", "batch", "now", "corpus", "is_pg"))
     from django.db import IntegrityError, connections
+    from django.utils import translation
 
     connections.close_all()
     if is_pg:
@@ -1006,12 +116,15 @@ def run_chunk(args) -> dict:
         c0 = time.process_time()
         t0 = time.perf_counter()
         reports, events, lives = [], [], []
-        for _ in range(size):
-            r, evs = sim.live()
-            reports.append(r)
-            events.extend(evs)
-            lives.append((r, evs))
-            statuses[r.status] = statuses.get(r.status, 0) + 1
+        # Untranslated: the effects word their refusals (and the labels they pass along) eagerly,
+        # and the simulation only drops the refused moves; nothing translated goes into a row.
+        with translation.override(None):
+            for _ in range(size):
+                r, evs = sim.live()
+                reports.append(r)
+                events.extend(evs)
+                lives.append((r, evs))
+                statuses[r.status] = statuses.get(r.status, 0) + 1
         t1 = time.perf_counter()
         c1 = time.process_time()
         for attempt in range(3):
@@ -1070,13 +183,13 @@ def run_chunk(args) -> dict:
 
 
 def write_rollups(parts, earlier_years: int, timings: dict, *, beside: bool = False) -> None:
-    """The loaded reports' monitoring rollups (lapor/monev/rollups.py): the jobs' sums. Into empty
+    """The loaded reports' monitoring rollups (lapor/rollups): the jobs' sums. Into empty
     tables at once (bulkload.write_rollups); else added to what the tables hold. `beside`: on a
     thread of its own beside the index rebuild, at a lower CPU priority (its own connection,
     closed at the end)."""
     from django.db import connection
 
-    from lapor.monev import rollups as monev_rollups
+    from lapor.rollups.accumulate import Accumulator
 
     t0 = time.perf_counter()
     try:
@@ -1085,7 +198,7 @@ def write_rollups(parts, earlier_years: int, timings: dict, *, beside: bool = Fa
             with connection.cursor() as c:
                 c.execute("SELECT pg_backend_pid()")
                 bulkload.lower_priority(c.fetchone()[0])
-        total, copied = monev_rollups.Accumulator(), monev_rollups.Accumulator()
+        total, copied = Accumulator(), Accumulator()
         for p in parts:
             total.merge(p["rollups"])
             if earlier_years:
@@ -1129,34 +242,12 @@ def generate(
     (PostgreSQL), the finished ones are then copied into that many earlier years (earlier_years.py)."""
     from django.db import connection
 
-    from lapor.agencies import sla
-    from lapor.core import workdays
-    from lapor.reports import effects
-
     is_pg = connection.vendor == "postgresql"
     reference = benchlib.ensure_reference()
     rng = random.Random(seed)
     world = World(rng, max_agencies)
     world.ensure_people(citizens)
-    # dispose / forward / not-our-authority name agencies by code, and forward checks that the unit
-    # has a liaison officer: answer both from memory (every used agency and unit has its positions,
-    # see World.ensure_people), not with a query per event.
-    effects._agency = lambda code, *, field_name, label: world.by_code[str(code)]
-    if hasattr(effects, "Position"):
-        effects.Position = _PositionsInMemory(world, effects.Position)
-    # The effects translate their error messages eagerly (labels passed to the validators) on every
-    # call; those texts are only ever raised (never stored in a row), and the simulation drops the
-    # refused moves: skip the translation look-ups (about a tenth of the simulation's time).
-    if getattr(effects, "_", None) is not None:
-        effects._ = str
-    sla.reset_policies()
-    workdays.reset_calendar()
-    sla.sla_for("desk_verification")  # warm both caches before forking
-    # Both are read-only during the load: keep them (no reload each minute) and memoise the calendar.
-    policies = sla._policies()
-    sla._policies = lambda: policies
-    memo = _MemoCalendar(workdays.calendar())
-    workdays.calendar = lambda: memo
+    use_memory_lookups(world)  # the look-ups of agencies, positions, SLA policies and holidays
     corpus = benchlib.corpus_texts(corpus_path) if corpus_path else None
     now = now or datetime.now(UTC)
     jobs = max(1, min(jobs, n // max(batch, 1) or 1)) if is_pg else 1
@@ -1226,9 +317,9 @@ def generate(
     elif write:
         write_rollups(parts, earlier_years, timings)
     if write and bulkload.RENUMBERED:  # reports renumbered by the rebuild move their cells
-        from lapor.monev import rollups as monev_rollups
+        from lapor.reports.services import refresh_monitoring_facts
 
-        monev_rollups.refresh_reports(bulkload.RENUMBERED)
+        refresh_monitoring_facts(bulkload.RENUMBERED)
     for p in parts:
         p.pop("rollups", None)
         p.pop("copied_rollups", None)

@@ -92,7 +92,7 @@ def profile(n: int, material: dict) -> dict:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from lapor.reports.actors import Actor
+    from lapor.accounts.actors import Actor
     from lapor.reports.services import report_submit
 
     client = Client()

@@ -103,7 +103,7 @@ def _holder(role: str, agency, username: str):
 def build_cast(n_agencies: int, n_citizens: int, seed: int) -> dict:
     from lapor.accounts.models import Role, User
     from lapor.agencies.models import Agency
-    from lapor.reports.actors import Actor
+    from lapor.accounts.actors import Actor
 
     desk = Agency.objects.filter(kind="national_desk").order_by("pk").first()
     if desk is None:
@@ -207,7 +207,7 @@ def run(items: list[dict], cast: dict, rollups: bool, counter: Counter) -> dict:
     """Every item's life under the given toggle; per action: wall ms, CPU ms, statements."""
     from django.test import override_settings
 
-    from lapor.reports.actors import Actor
+    from lapor.accounts.actors import Actor
     from lapor.reports.services import report_act, report_submit
 
     samples = {a: {"wall": [], "cpu": [], "statements": []} for a in ACTIONS}

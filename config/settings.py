@@ -60,12 +60,15 @@ INSTALLED_APPS = [
     "lapor.core",
     "lapor.accounts",
     "lapor.agencies",
+    "lapor.rollups",
     "lapor.reports",
     "lapor.audit",
     "lapor.monev",
     "lapor.notify",
     "lapor.survey",
     "lapor.web",
+    "lapor.ops",  # the embedded worker loop run_worker
+    "lapor.demo",  # the demo data set and its commands load_demo, demo_totp (which refuse outside demo mode)
 ]
 
 MIDDLEWARE = [

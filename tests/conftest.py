@@ -12,14 +12,14 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import Position, Role, User
 from lapor.accounts.twofactor import needs_second_factor
 from lapor.agencies import lookups, sla
 from lapor.agencies.models import Agency, Category, Region
 from lapor.core import clock, workdays
-from lapor.monev import rollups
+from lapor.rollups.lookups import forget_lookups
 from lapor.reports import topics
-from lapor.reports.actors import Actor
 from lapor.reports.services import report_submit
 
 # Monday 23 November 2026, 09:00 WIB.
@@ -33,7 +33,7 @@ def _fresh_state():
     sla.reset_policies()
     workdays.reset_calendar()
     lookups.reset()
-    rollups.forget_lookups()
+    forget_lookups()
     topics.reset()
     yield
     clock.freeze(None)

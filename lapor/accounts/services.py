@@ -22,7 +22,10 @@ from lapor.audit.models import AuditEntry
 from lapor.audit.services import audit_record
 from lapor.core.errors import Conflict, InvalidInput, NotAllowed
 
+from .actors import Actor
 from .models import Position, Role, User
+from .page_access import Page, allows
+from .verification import send_password_code
 
 # Roles each kind of manager may create positions for. National-admin and supervisor posts
 # (coordinators, KSP, Ombudsman, operators) are set up by the platform operator in the Django admin.
@@ -34,7 +37,7 @@ CREATABLE_ROLES = {
 
 def may_manage(actor) -> bool:
     """Whether the actor may open the positions-and-users page at all."""
-    return actor.has_role(Role.NATIONAL_ADMIN) or actor.has_role(Role.AGENCY_ADMIN)
+    return allows(actor, Page.MANAGE)
 
 
 def managed_agencies(actor) -> set[int] | None:
@@ -171,7 +174,7 @@ def _locked_managed_position(actor, position_id: int) -> Position | None:
 def open_queue_count(position: Position) -> int:
     """Open reports waiting in the queue this position serves (the same definition as the
     officer's queue page: per role and agency or unit, not per person)."""
-    from lapor.reports.actors import Actor
+    # Imported here: accounts lies below reports (reports imports accounts); this is its one call up.
     from lapor.reports.selectors import report_queue
 
     return report_queue(Actor(positions=(position,))).count()
@@ -255,8 +258,6 @@ def _clean_new_account(username: str, full_name: str, email: str) -> tuple[str, 
 def official_create(*, actor, position_id: int, username: str, full_name: str, email: str) -> User:
     """Create an official's account, give them a position and invite them to set their own
     password (nobody else ever knows it): one transaction, so a failed invitation leaves no account."""
-    from lapor.accounts.verification import send_password_code
-
     with transaction.atomic():
         position = _locked_managed_position(actor, position_id)
         if position is None:

@@ -35,12 +35,13 @@ from django_otp import device_classes, login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lapor.accounts.actors import Actor
 from lapor.audit.models import AuditEntry
 from lapor.audit.services import audit_record
 from lapor.core.errors import NotAllowed
-from lapor.reports.actors import Actor
 
 from .models import Position, Role
+from .services import positions_managed_by
 
 BACKUP_CODE_COUNT = 10
 # Device names are data (shown in the admin), not interface text: not translated.
@@ -254,8 +255,6 @@ def may_reset_two_factor(actor, user) -> bool:
     """The national desk may reset anyone's; an agency admin, the holders of the positions they
     manage (their agency's and units' liaison officers and auditors, as for hand-overs). Nobody
     resets their own: a person with a working second factor sets up a new app themselves."""
-    from .services import positions_managed_by
-
     if actor.user is None or not actor.user.is_authenticated or actor.user.pk == user.pk:
         return False
     if actor.has_role(Role.NATIONAL_ADMIN):

@@ -4,6 +4,7 @@
 from django.contrib import admin
 
 from lapor.audit.adminlog import AuditedAdminMixin
+from lapor.rollups import refresh
 
 from .models import Agency, AgencyDecree, Category, Region, SlaPolicy
 
@@ -33,6 +34,13 @@ class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ("is_priority",)
     search_fields = ("code", "name")
     raw_id_fields = ("parent",)
+
+    def save_model(self, request, obj, form, change):
+        was = Category.objects.filter(pk=obj.pk).values_list("is_priority", flat=True).first() if change else None
+        super().save_model(request, obj, form, change)
+        if change and was is not None and was != obj.is_priority:
+            # Its reports move between the KSP filter's rollup cells, in the background.
+            refresh.request_category(obj.pk)
 
 
 @admin.register(SlaPolicy)

@@ -23,6 +23,8 @@ from django.db import transaction
 from lapor.agencies.models import Agency, Category, Region, SlaPolicy
 from lapor.agencies.reference import AGENCIES_FILE, CATEGORIES_FILE, REGIONS_FILE
 from lapor.agencies.sla import DEFAULTS, reset_policies
+from lapor.audit.models import AuditEntry
+from lapor.audit.services import audit_record
 
 # Rows per INSERT; Django lowers it further where the backend caps query parameters (SQLite).
 BATCH_SIZE = 2000
@@ -152,15 +154,17 @@ def ensure_default_slas() -> int:
 def load_all(regions_level: str = Region.Level.VILLAGE) -> dict:
     """Load everything in one transaction, with one audit entry saying what it did; returns what
     was loaded, for reporting."""
-    from lapor.audit.models import AuditEntry
-    from lapor.audit.services import audit_record
-
     models = {"regions": Region, "agencies": Agency, "categories": Category}
     with transaction.atomic():
         before = {name: model.objects.count() for name, model in models.items()}
         regions = load_regions(regions_level)
         agencies = load_agencies()
+        was_priority = dict(Category.objects.values_list("pk", "is_priority"))
         categories = load_categories()
+        # Existing categories whose national priority the fixture changed: their reports' rollup
+        # cells are to move (the caller asks for it: a layer above this one).
+        priority_changed = sorted(pk for pk, is_priority in Category.objects.values_list("pk", "is_priority")
+                                  if pk in was_priority and was_priority[pk] != is_priority)
         slas_created = ensure_default_slas()
         loaded = {"regions": regions, "agencies": agencies, "categories": categories}
         # An upsert does not say which rows were new: rows in the fixtures = created + refreshed.
@@ -176,4 +180,5 @@ def load_all(regions_level: str = Region.Level.VILLAGE) -> dict:
             sla_policies_created=slas_created,
             **summary,
         )
-    return {"regions": regions, "agencies": agencies, "categories": categories, "sla_created": slas_created}
+    return {"regions": regions, "agencies": agencies, "categories": categories, "sla_created": slas_created,
+            "priority_changed": priority_changed}

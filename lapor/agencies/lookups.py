@@ -9,23 +9,19 @@ submission's CPU; see bench/README.md.)"""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from array import array
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
-_TTL = 60.0
-# New regions are found through the database fallback at once, so the set may age longer.
-_REGION_TTL = 600.0
-_lock = threading.Lock()
-_regions: tuple[float, array] | None = None
+from lapor.core.ttlcache import TtlCache
+
+from .models import Category, Region
+
 # Kemendagri codes: 2 digits (province), .2 (regency/city), .2 (district), .4 (village). Each level
 # has its own width, so the digits alone identify a code: kept as a sorted array of integers
 # (~0.7 MiB for all 91,599 regions instead of ~20 MiB of strings per worker).
 _CODE = re.compile(r"^[1-9][0-9](\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?$")
-_categories: tuple[float, dict] | None = None
 
 
 @dataclass(frozen=True)
@@ -39,29 +35,28 @@ class CategoryInfo:
         return (self.active_from is None or self.active_from <= day) and (self.active_until is None or day <= self.active_until)
 
 
-def _fresh(entry, ttl: float = _TTL) -> bool:
-    return entry is not None and time.monotonic() - entry[0] < ttl
-
-
 def _as_int(code: str) -> int | None:
     return int(code.replace(".", "")) if _CODE.match(code) else None
 
 
-def region_exists(code: str) -> bool:
-    global _regions
-    from .models import Region
+def _load_regions() -> array:
+    return array("q", sorted(n for n in map(_as_int, Region.objects.values_list("code", flat=True).iterator()) if n is not None))
 
-    entry = _regions
-    if not _fresh(entry, _REGION_TTL):
-        with _lock:
-            entry = _regions
-            if not _fresh(entry, _REGION_TTL):
-                numbers = sorted(n for n in map(_as_int, Region.objects.values_list("code", flat=True).iterator()) if n is not None)
-                entry = (time.monotonic(), array("q", numbers))
-                _regions = entry
+
+def _load_categories() -> dict[str, CategoryInfo]:
+    rows = Category.objects.values_list("id", "code", "active_from", "active_until")
+    return {row[1]: CategoryInfo(*row) for row in rows}
+
+
+# New regions are found through the database fallback at once, so the set may age longer.
+_regions = TtlCache(_load_regions, seconds=600)
+_categories = TtlCache(_load_categories, seconds=60)
+
+
+def region_exists(code: str) -> bool:
+    codes = _regions.get()
     number = _as_int(code)
     if number is not None:
-        codes = entry[1]
         i = bisect_left(codes, number)
         if i < len(codes) and codes[i] == number:
             return True
@@ -72,16 +67,7 @@ def region_exists(code: str) -> bool:
 
 
 def category_by_code(code: str) -> CategoryInfo | None:
-    global _categories
-    from .models import Category
-
-    entry = _categories
-    if not _fresh(entry):
-        with _lock:
-            rows = Category.objects.values_list("id", "code", "active_from", "active_until")
-            entry = (time.monotonic(), {row[1]: CategoryInfo(*row) for row in rows})
-            _categories = entry
-    info = entry[1].get(code)
+    info = _categories.get().get(code)
     if info is None:
         row = Category.objects.filter(code=code).values_list("id", "code", "active_from", "active_until").first()
         if row is not None:
@@ -92,6 +78,5 @@ def category_by_code(code: str) -> CategoryInfo | None:
 
 def reset() -> None:
     """Forget the cached tables (tests, and after an operator edits reference data)."""
-    global _regions, _categories
-    _regions = None
-    _categories = None
+    _regions.forget()
+    _categories.forget()

@@ -172,13 +172,13 @@ class SlaPolicy(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        from lapor.agencies.sla import reset_policies
+        from lapor.agencies.sla import reset_policies  # here: sla imports this module
 
         reset_policies()
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        from lapor.agencies.sla import reset_policies
+        from lapor.agencies.sla import reset_policies  # here: sla imports this module
 
         reset_policies()
         return result

@@ -6,9 +6,11 @@ import re
 
 from django.db.models import Q
 
+from lapor.accounts.models import Role
+from lapor.accounts.page_access import Page, allows
 from lapor.core import clock
 
-from .models import Agency, AgencyDecree, Category
+from .models import Agency, AgencyDecree, Category, Region
 
 
 def agency_and_units(agency_ids: set[int]) -> set[int]:
@@ -49,6 +51,24 @@ def may_be_named_competent(agency, answering_agency_id: int | None) -> bool:
     return may_receive(agency) and agency.kind != Agency.Kind.OMBUDSMAN and agency.pk != answering_agency_id
 
 
+def agency_named(name: str, among=None) -> Agency | None:
+    """The one agency among `among` (default: those that receive reports) whose name or short
+    name is `name` (any case); None when none is, or several are."""
+    found = list((among if among is not None else receiving_agencies()).filter(Q(name__iexact=name) | Q(short_name__iexact=name))[:2])
+    return found[0] if len(found) == 1 else None
+
+
+def forward_targets(agency_ids: set[int]) -> list[Agency]:
+    """The agencies themselves and all their nested units that have a liaison officer to receive
+    a forwarded report (active, with a holder), by name."""
+    return list(
+        Agency.objects.filter(pk__in=agency_and_units(agency_ids), is_active=True, positions__role=Role.LIAISON_OFFICER,
+                              positions__is_active=True, positions__holder__isnull=False)
+        .distinct()
+        .order_by("name")
+    )
+
+
 # --- categories ----------------------------------------------------------------------------------
 def active_categories():
     """Categories a report may be filed under today (WIB): the one definition, used by the
@@ -56,6 +76,15 @@ def active_categories():
     today = clock.today_wib()
     return Category.objects.filter(Q(active_from__isnull=True) | Q(active_from__lte=today),
                                    Q(active_until__isnull=True) | Q(active_until__gte=today))
+
+
+def top_categories():
+    """Top-level categories, by name (the filters of the queue and the feed)."""
+    return Category.objects.filter(parent__isnull=True).order_by("name")
+
+
+def provinces():
+    return Region.objects.filter(level=Region.Level.PROVINCE).order_by("name")
 
 
 def category_label(category) -> str:
@@ -104,8 +133,6 @@ def agency_has_decree(agency) -> bool:
 def decree_agencies_of(actor) -> set[int] | None:
     """Agencies whose decrees the actor may read (None: all). The national desk reads every
     agency's; an agency admin and an APIP auditor those of their agency and its units."""
-    from lapor.accounts.models import Role
-
     if actor.has_role(Role.NATIONAL_ADMIN):
         return None
     roots = {p.agency_id for p in actor.positions if p.role in (Role.AGENCY_ADMIN, Role.AUDITOR)}
@@ -121,14 +148,10 @@ def decrees_visible_to(actor):
 def decree_recording_agencies(actor):
     """Agencies the actor may record decrees for: the agencies where they are agency admin; the
     national desk records for any active agency that is not a unit (it keeps the registry)."""
-    from lapor.accounts.models import Role
-
     if actor.has_role(Role.NATIONAL_ADMIN):
         return Agency.objects.filter(is_active=True).exclude(kind__in=[Agency.Kind.UNIT, Agency.Kind.NATIONAL_DESK])
     return Agency.objects.filter(pk__in={p.agency_id for p in actor.positions_with(Role.AGENCY_ADMIN)}, is_active=True)
 
 
 def may_see_decrees(actor) -> bool:
-    from lapor.accounts.models import Role
-
-    return any(actor.has_role(role) for role in (Role.NATIONAL_ADMIN, Role.AGENCY_ADMIN, Role.AUDITOR))
+    return allows(actor, Page.DECREES)

@@ -15,19 +15,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lapor.accounts.models import Role
 from lapor.audit.models import AuditEntry
 from lapor.audit.services import audit_record
 from lapor.core import clock
 from lapor.core.errors import InvalidInput, NotAllowed, TooLarge
-from lapor.reports.attachments import human_size
+from lapor.core.numbers import human_size
 
 from .models import Agency, AgencyDecree
 from .selectors import decree_recording_agencies
 
 
 def _recording_position(actor, agency_id: int):
-    from lapor.accounts.models import Role
-
     for position in actor.positions:
         if position.role == Role.AGENCY_ADMIN and position.agency_id == agency_id:
             return position

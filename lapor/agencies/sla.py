@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.utils.translation import ngettext
+
+from lapor.agencies.models import SlaPolicy
 from lapor.core import workdays
+from lapor.core.ttlcache import TtlCache
 
 # Used when no SlaPolicy row exists at all (a fresh database before load_reference).
 DEFAULTS: dict[str, tuple[int, str]] = {
@@ -26,8 +29,6 @@ class Sla:
 
     def describe(self) -> str:
         """In plain words for citizens, e.g. "3 hari kerja"."""
-        from django.utils.translation import ngettext
-
         if self.unit == "calendar_days":
             return ngettext("%(n)d day", "%(n)d days", self.duration) % {"n": self.duration}
         return ngettext("%(n)d working day", "%(n)d working days", self.duration) % {"n": self.duration}
@@ -38,23 +39,20 @@ class Sla:
         return workdays.calendar().due_at(start, self.duration, tz)
 
 
-_cache: tuple[float, dict] | None = None
+def _load_policies() -> dict:
+    return {(p.stage, p.agency_id, p.category_id): Sla(p.duration, p.unit) for p in SlaPolicy.objects.all()}
+
+
+_cache = TtlCache(_load_policies, seconds=60)
 
 
 def _policies() -> dict:
-    global _cache
-    if _cache is not None and time.monotonic() - _cache[0] < 60:
-        return _cache[1]
-    from lapor.agencies.models import SlaPolicy
-
-    table = {(p.stage, p.agency_id, p.category_id): Sla(p.duration, p.unit) for p in SlaPolicy.objects.all()}
-    _cache = (time.monotonic(), table)
-    return table
+    return _cache.get()
 
 
 def reset_policies() -> None:
-    global _cache
-    _cache = None
+    """Forget the policies (SlaPolicy.save/delete, load_reference, tests)."""
+    _cache.forget()
 
 
 def sla_for(stage: str, *, agency_id: int | None = None, category_id: int | None = None) -> Sla:

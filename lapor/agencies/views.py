@@ -14,9 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lapor.accounts.actors import Actor
 from lapor.core.errors import DomainError
-from lapor.reports.actors import Actor
-from lapor.reports.attachments import human_size
+from lapor.core.numbers import human_size
 
 from . import selectors, services
 

@@ -5,6 +5,7 @@ Errors are JSON {"detail", "code", "field"} with the status of the domain error
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI, Router
@@ -70,8 +71,6 @@ router = Router(tags=["reports"])
 def _submit(request, payload: dict, files, idempotency_key: str | None):
     actor = actor_from_request(request)
     if actor.user_id is None:
-        from django.conf import settings
-
         if not hit(f"submit:{client_address(request)}", settings.LAPOR_ANON_SUBMISSIONS_PER_MINUTE):
             raise RateLimited(_("Too many reports from your address; please wait a minute and try again."))
     result = services.report_submit(data=payload, actor=actor, files=files, idempotency_key=idempotency_key)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from lapor.accounts.models import ApiToken
 from lapor.core import clock
 from lapor.core.errors import DomainError
-from lapor.reports.actors import Actor
+from lapor.accounts.actors import Actor
 
 
 class Unauthenticated(DomainError):

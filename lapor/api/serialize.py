@@ -1,9 +1,8 @@
 """Turn reports and events into API dicts. Privacy rules are applied here once, for every endpoint."""
 
-from lapor.core.redact import redact
 from lapor.reports import policy
-from lapor.reports.actors import Actor
-from lapor.reports.selectors import handler_of, timeline_for
+from lapor.reports.public_view import track_view
+from lapor.reports.selectors import timeline_for
 from lapor.reports.states import Action, Status
 
 
@@ -23,28 +22,27 @@ def event_dict(event) -> dict:
 
 
 def track_dict(report) -> dict:
-    """The public view by tracking number: never the reporter's identity; no content and no
-    notes when the report is confidential; personal data in free text redacted."""
-    public = Actor()
-    role, agency = handler_of(report)
-    content = policy.can_read_content(public, report)
+    """The public view by tracking number (lapor.reports.public_view, as on the track page): never
+    the reporter's identity; no content and no notes when the report is confidential; personal
+    data in free text redacted."""
+    shown = track_view(report)
     return {
         "tracking_number": report.tracking_number,
         "type": report.type,
         "status": report.status,
         "status_label": str(Status(report.status).label),
-        "handled_by": role,
-        "handling_agency": str(agency) if agency else None,
+        "handled_by": shown.handled_by,
+        "handling_agency": str(shown.handling_agency) if shown.handling_agency else None,
         "due_at": report.stage_due_at,
         "is_overdue": report.is_overdue,
         "submitted_at": report.submitted_at,
-        "title": redact(report.title) if content else None,
-        "description": redact(report.description) if content else None,
+        "title": shown.title,
+        "description": shown.description,
         "category": str(report.category) if report.category_id else None,
         "region": report.region.name,
         "rating": report.rating,
         "ombudsman_offered": report.ombudsman_offered_at is not None,
-        "timeline": [event_dict(e) | {"note": redact(e.note)} for e in timeline_for(public, report)],
+        "timeline": [event_dict(e) for e in shown.timeline],
     }
 
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import Role
 
 from .models import AuditEntry
@@ -81,8 +82,6 @@ class AuditedAdminMixin:
         return changes
 
     def _record(self, request, obj, action: str, changes: dict, *, object_pk, object_repr: str, exists: bool = True):
-        from lapor.reports.actors import Actor
-
         actor = Actor.for_user(request.user)
         position = next((p for p in actor.positions if p.role in (Role.OPERATOR, Role.NATIONAL_ADMIN)), None)
         audit_record(

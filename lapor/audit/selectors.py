@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lapor.accounts.models import Role
+from lapor.accounts.page_access import Page, allows
 from lapor.agencies.selectors import agency_and_units
 from lapor.reports import policy
 from lapor.reports.models import Report, ReportEvent
@@ -31,11 +32,9 @@ from lapor.reports.tokens import normalise_tracking_number
 
 from .models import AuditEntry
 
-AUDIT_ROLES = (Role.NATIONAL_ADMIN, Role.AGENCY_ADMIN, Role.AUDITOR)
-
 
 def may_read_audit(actor) -> bool:
-    return any(actor.has_role(role) for role in AUDIT_ROLES)
+    return allows(actor, Page.AUDIT)
 
 
 def _tree(actor) -> set[int]:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from lapor.reports.actors import Actor
+from lapor.accounts.actors import Actor
 from lapor.reports.states import Action
 
 from . import selectors

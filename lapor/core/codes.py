@@ -65,7 +65,7 @@ class CodeField(models.SmallIntegerField):
 
 class PackedDictField(models.TextField):
     """A dict in Python, stored as the text `pack` makes of it (`unpack` reads it back): the
-    compact forms of `Report.monitoring_facts` (lapor.monev.facts) and `ReportEvent.data`
+    compact forms of `Report.monitoring_facts` (lapor.rollups.facts) and `ReportEvent.data`
     (lapor.reports.eventdata). Subclasses set `pack` and `unpack` (staticmethods)."""
 
     def from_db_value(self, value, expression, connection):

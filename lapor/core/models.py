@@ -20,13 +20,13 @@ class HolidayOverride(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        from lapor.core.workdays import reset_calendar
+        from lapor.core.workdays import reset_calendar  # here: workdays imports this module
 
         reset_calendar()
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        from lapor.core.workdays import reset_calendar
+        from lapor.core.workdays import reset_calendar  # here: workdays imports this module
 
         reset_calendar()
         return result

@@ -67,6 +67,15 @@ def human_percent(value, decimal_pos: int | None = None) -> str:
     return f"{human_number(value, decimal_pos)} %"
 
 
+def human_size(n: int) -> str:
+    """A size in bytes for people, the way limits are stated: "10 MB", "1,5 MB" ("1.5 MB" in
+    English; one decimal at most, none when it is zero), "50 KB" (whole KB, at least 1)."""
+    if n >= 1024 * 1024:
+        tenths = Decimal(f"{n / (1024 * 1024):.1f}")
+        return f"{human_number(int(tenths) if tenths == tenths.to_integral_value() else tenths)} MB"
+    return f"{human_number(max(n // 1024, 1))} KB"
+
+
 def machine_number(value) -> str:
     """A number for programs: a dot as the decimal mark, no grouping, no exponent, no trailing
     zeros ("64.7", "200", "0"); None is "0" (an SVG length that draws nothing)."""

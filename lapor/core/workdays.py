@@ -12,11 +12,13 @@ Thursday. Local time is the handling agency's zone (WIB, WITA or WIT).
 from __future__ import annotations
 
 import threading
-import time
 from datetime import date, datetime, time as dtime, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays as holidays_lib
+
+from lapor.core.models import HolidayOverride
+from lapor.core.ttlcache import TtlCache
 
 DEFAULT_TZ = "Asia/Jakarta"
 _END_OF_DAY = dtime(23, 59, 59)
@@ -111,18 +113,7 @@ def end_of_day(day: date, tz: str = DEFAULT_TZ) -> datetime:
 
 
 # --- the calendar in force (package holidays + database overrides) ---------------------------
-_cache: tuple[float, WorkCalendar] | None = None
-_CACHE_SECONDS = 60.0
-
-
-def calendar() -> WorkCalendar:
-    """The calendar in force: reloaded from HolidayOverride at most once a minute per process,
-    and at once in the process that edits an override (see HolidayOverride.save)."""
-    global _cache
-    if _cache is not None and time.monotonic() - _cache[0] < _CACHE_SECONDS:
-        return _cache[1]
-    from lapor.core.models import HolidayOverride
-
+def _load_calendar() -> WorkCalendar:
     extra_holidays: dict[date, str] = {}
     extra_working: set[date] = set()
     for row in HolidayOverride.objects.all():
@@ -130,11 +121,25 @@ def calendar() -> WorkCalendar:
             extra_holidays[row.date] = row.name
         else:
             extra_working.add(row.date)
-    cal = WorkCalendar(extra_holidays=extra_holidays, extra_working_days=extra_working)
-    _cache = (time.monotonic(), cal)
-    return cal
+    return WorkCalendar(extra_holidays=extra_holidays, extra_working_days=extra_working)
+
+
+_cache = TtlCache(_load_calendar, seconds=60)
+
+
+def calendar() -> WorkCalendar:
+    """The calendar in force: reloaded from HolidayOverride at most once a minute per process,
+    and at once in the process that edits an override (see HolidayOverride.save)."""
+    return _cache.get()
 
 
 def reset_calendar() -> None:
-    global _cache
-    _cache = None
+    _cache.forget()
+
+
+def working_days(start: datetime, end: datetime, tz: str) -> int:
+    """Working days from `start` to `end` in the agency's zone, counted as deadlines count them:
+    received on Monday and answered on Thursday is 3 HK; the same day is 0. The one definition
+    for the indicators (lapor/monev/indicators.py) and the rollups' durations (lapor/rollups)."""
+    zone = ZoneInfo(tz)
+    return calendar().working_days_between(start.astimezone(zone).date(), end.astimezone(zone).date())

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.utils.text import slugify
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import Position, Role, User
 from lapor.agencies.models import Agency
-from lapor.reports.actors import Actor
 
 from .catalog import Catalog, Office, unit_slug
 from .totp import ensure_demo_devices

@@ -27,12 +27,12 @@ from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import Position, Role, User
 from lapor.agencies.models import Agency, AgencyDecree
 from lapor.agencies.services import decree_record
 from lapor.core import clock
 from lapor.monev.scopes import handler_agencies
-from lapor.reports.actors import Actor
 from lapor.reports.models import ResponseTemplate
 from lapor.reports.responses import template_save
 

@@ -26,8 +26,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from lapor.accounts.actors import Actor
 from lapor.core import clock
-from lapor.reports.actors import Actor
 from lapor.reports.models import Report, ReportEvent
 from lapor.reports.services import report_act, report_submit
 from lapor.reports.states import Action as A, Channel, Status

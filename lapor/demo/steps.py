@@ -14,8 +14,8 @@ from datetime import date, datetime
 from typing import Callable
 from zoneinfo import ZoneInfo
 
+from lapor.accounts.actors import Actor
 from lapor.core import workdays
-from lapor.reports.actors import Actor
 from lapor.reports.effects import MAX_TRANSFERS
 from lapor.reports.models import Report
 from lapor.reports.states import TERMINAL, Action as A

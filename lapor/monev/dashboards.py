@@ -21,6 +21,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from lapor.accounts.models import Role
+from lapor.accounts.page_access import Page, allows
 from lapor.agencies.models import Agency
 from lapor.core.numbers import NO_VALUE, human_number, human_percent
 
@@ -87,25 +88,18 @@ def entries_for(actor) -> list[Entry]:
     return out
 
 
+# Each kind of dashboard is a page of the page-access table (lapor/accounts/page_access.py).
+DASHBOARD_PAGES = {
+    NATIONAL: Page.DASHBOARD_NATIONAL, KSP: Page.DASHBOARD_KSP, OMBUDSMAN: Page.DASHBOARD_OMBUDSMAN,
+    PROVINCE: Page.DASHBOARD_PROVINCE, COORDINATOR: Page.DASHBOARD_COORDINATOR, AGENCY: Page.DASHBOARD_AGENCY,
+}
+
+
 def may_open(actor, kind: str, code: str = "") -> bool:
-    """Whether the actor may see this dashboard's scope. National admins see every scope; the
-    others only what the access policy lets them view (their agency's tree, the agencies they
-    coordinate, the priority categories, the Ombudsman's cases)."""
-    if actor.has_role(Role.NATIONAL_ADMIN):
-        return True
-    if kind == KSP:
-        return actor.has_role(Role.KSP)
-    if kind == OMBUDSMAN:
-        return actor.has_role(Role.OMBUDSMAN)
-    if kind == COORDINATOR:
-        return any(a.code == code for a in _agencies_of(actor, Role.COORDINATOR))
-    if kind == AGENCY:
-        if any(a.code == code for a in _agencies_of(actor, Role.AGENCY_ADMIN, Role.AUDITOR)):
-            return True
-        # A coordinator drills down to the agencies it coordinates (the policy's COORDINATED).
-        coordinators = {a.pk for a in _agencies_of(actor, Role.COORDINATOR)}
-        return bool(coordinators) and Agency.objects.filter(code=code, coordinator_id__in=coordinators).exists()
-    return False  # national, province
+    """Whether the actor may see this dashboard's scope (`code`: its agency): national admins see
+    every scope; the others only what the access policy lets them view (their agency's tree, the
+    agencies they coordinate, the priority categories, the Ombudsman's cases) — the page-access table."""
+    return allows(actor, DASHBOARD_PAGES[kind], code)
 
 
 def scope_of(kind: str, code: str = "") -> Scope:

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from lapor.accounts.models import Position, Role
+from lapor.accounts.page_access import Page, allows
 from lapor.agencies.models import Agency, Category, Region
 from lapor.agencies.selectors import agency_and_units
 from lapor.audit.models import AuditEntry
@@ -94,11 +95,11 @@ def evaluable_agencies(actor, roles=EVALUATORS):
 
 
 def may_evaluate(actor) -> bool:
-    return any(p.role in EVALUATORS for p in actor.positions)
+    return allows(actor, Page.EVALUATION)
 
 
 def may_read_plans(actor) -> bool:
-    return any(p.role in PLAN_READERS for p in actor.positions)
+    return allows(actor, Page.ACTION_PLANS)
 
 
 def _evaluator_position(actor, agency: Agency, roles=EVALUATORS) -> Position:

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lapor.accounts.actors import Actor
 from lapor.agencies.models import Category, Region
 from lapor.core import clock
 from lapor.core.errors import DomainError
-from lapor.reports.actors import Actor
 
 from . import evaluation, exports, ranking
 from .models import EvaluationStatus

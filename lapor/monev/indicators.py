@@ -14,21 +14,15 @@ from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 from math import floor
-from zoneinfo import ZoneInfo
 
 from lapor.accounts.models import Position, Role
-from lapor.agencies.models import Agency, AgencyDecree, Region
+from lapor.agencies.models import Agency, AgencyDecree
 from lapor.agencies.selectors import agency_and_units
 from lapor.core import workdays
 from lapor.reports.models import Report, ReportEvent
-from lapor.reports.states import Action, Status
+from lapor.reports.states import AGENCY_DECISIONS, DESK_DECISIONS, IN_PROCESS, Action, Status
 
 from .scopes import Period, Scope, handler_agencies
-
-# [follow-up rate]: the unit has answered and the report is not finished.
-IN_PROCESS = (Status.IN_PROCESS, Status.FOLLOWED_UP, Status.APPEALED)
-DESK_DECISIONS = (Action.DISPOSE, Action.REJECT, Action.ARCHIVE)
-AGENCY_DECISIONS = (Action.FORWARD, Action.NOT_OUR_AUTHORITY)
 
 
 @dataclass
@@ -150,13 +144,7 @@ def percentile(values: list[int], p: Fraction) -> Decimal | None:
 
 
 MEDIAN, P90 = Fraction(1, 2), Fraction(9, 10)
-
-
-def working_days(start: datetime, end: datetime, tz: str) -> int:
-    """Working days from `start` to `end` in the agency's zone, counted as deadlines count them:
-    received on Monday and answered on Thursday is 3 HK; the same day is 0."""
-    zone = ZoneInfo(tz)
-    return workdays.calendar().working_days_between(start.astimezone(zone).date(), end.astimezone(zone).date())
+working_days = workdays.working_days
 
 
 # --- the engine -----------------------------------------------------------------------------

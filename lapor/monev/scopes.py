@@ -11,9 +11,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from lapor.agencies.models import Agency, Region
 from lapor.agencies.selectors import agency_and_units
+from lapor.core import clock
+from lapor.reports.states import Status
 
 # Periods are whole days in Jakarta time, whatever the agencies' own zones.
 WIB = ZoneInfo("Asia/Jakarta")
@@ -170,8 +173,6 @@ class Scope:
         if self.only == self.PRIORITY:
             return Q(**{prefix + "category__is_priority": True})
         if self.only == self.OMBUDSMAN:
-            from lapor.reports.states import Status
-
             return Q(**{prefix + "ombudsman_offered_at__isnull": False}) | Q(**{prefix + "status": Status.OMBUDSMAN})
         return Q()
 
@@ -262,10 +263,6 @@ MAX_PERIOD_DAYS = 366 * 2  # a longer period is refused: the reference engine re
 def period_from_params(params, errors: list[str]) -> Period:
     """The period a page asks for with ?dari=&sampai= (ISO dates); by default this year so far
     (Jakarta time). A bad value adds a message to `errors` and gives the default."""
-    from django.utils.translation import gettext as _
-
-    from lapor.core import clock
-
     today = clock.now().astimezone(ZoneInfo("Asia/Jakarta")).date()
     default = Period(date(today.year, 1, 1), today)
     try:

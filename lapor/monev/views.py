@@ -16,8 +16,9 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from lapor.accounts.actors import Actor
+from lapor.accounts.page_access import Page, allows
 from lapor.core import clock
-from lapor.reports.actors import Actor
 
 from . import charts, exports, hotspots, map_figures, pdf, workload
 from .dashboards import (
@@ -50,10 +51,9 @@ def _export_or_none(request, tables, name: str):
 @login_required
 def index(request):
     actor = Actor.for_user(request.user)
-    entries = entries_for(actor)
-    if not entries:
+    if not allows(actor, Page.MONITORING):
         raise PermissionDenied(_("Your position does not give access to a dashboard."))
-    return render(request, "monev/index.html", {"entries": entries})
+    return render(request, "monev/index.html", {"entries": entries_for(actor)})
 
 
 def _dashboard(request, kind: str, code: str = ""):

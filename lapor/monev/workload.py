@@ -18,7 +18,9 @@ from lapor.accounts.models import Position, Role
 from lapor.agencies.models import Agency
 from lapor.agencies.selectors import agency_and_units
 from lapor.core import clock, workdays
+from lapor.reports import policy
 from lapor.reports.models import Report
+from lapor.reports.selectors import reports_visible_to
 from lapor.reports.states import ACTIVE, Status
 
 from .indicators import _tz, working_days
@@ -173,9 +175,6 @@ def open_report_rows(actor, agency: Agency, unit: Agency | None = None) -> list[
     """The open reports of the agency (or of one unit and its nested units) that the viewer may
     see: listed through `reports_visible_to`, titles through `readable_text`, and no title where
     the viewer may not read the content. No reporter's identity at all. Oldest first."""
-    from lapor.reports import policy
-    from lapor.reports.selectors import reports_visible_to
-
     queryset = reports_visible_to(actor).filter(agency=agency, status__in=OPEN)
     if unit is not None:
         queryset = queryset.filter(unit_id__in=agency_and_units({unit.pk}))

@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from . import policy, public, selectors
+from .actors import is_reporter_of
 from .models import Attachment, Report
 from .states import ActorRole
 
@@ -49,7 +50,7 @@ def officials_see_all(actor, report: Report) -> bool:
 def may_see(actor, report: Report, attachment: Attachment) -> bool:
     if officials_see_all(actor, report):
         return True
-    if actor.is_reporter_of(report):
+    if is_reporter_of(actor, report):
         return is_reporters_file(attachment) or _official_and_public(attachment)
     return public_may_see(report, attachment)
 

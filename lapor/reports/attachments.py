@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from lapor.core.errors import DomainError, InvalidInput, TooLarge, raise_all
+from lapor.core.numbers import human_size
 
 # content type -> extensions a file of that type may carry
 ALLOWED = {
@@ -39,13 +40,6 @@ class CheckedFile:
 
     def as_django_file(self) -> ContentFile:
         return ContentFile(self.content, name=self.name)
-
-
-def human_size(n: int) -> str:
-    """1.5 MB, 50 KB: limits stated the way people read them."""
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.1f}".rstrip("0").rstrip(".") + " MB"
-    return f"{max(n // 1024, 1)} KB"
 
 
 def _safe_name(name: str) -> str:

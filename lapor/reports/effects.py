@@ -23,6 +23,7 @@ from lapor.core.errors import IllegalTransition, InvalidInput
 from . import deadlines
 from .states import OMBUDSMAN_NEXT_OUTCOMES, Action, ArchiveReason, OmbudsmanOutcome, RejectReason, Status
 from .intake import DESCRIPTION_MAX, DESCRIPTION_MIN
+from .models import Report
 from .tokens import normalise_tracking_number
 
 MAX_TRANSFERS = 3  # after three "not our authority", the desk's disposition is final
@@ -154,8 +155,6 @@ def not_our_authority(report, ctx: Context) -> Effect:
 
 
 def archive(report, ctx: Context) -> Effect:
-    from .models import Report
-
     reason = ctx.payload.get("reason") or ""
     if reason not in ArchiveReason.values:
         raise InvalidInput(_("Please choose a reason for archiving."), field="reason")

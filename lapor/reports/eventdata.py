@@ -12,8 +12,8 @@ identical (another offset, fractions of a second) is kept as its text. Keys the 
 know are kept as they are, so older rows (the plain JSON objects written before this format)
 read back unchanged; a one-letter key of the app's own would be ambiguous and is refused.
 
-Only Python reads the data: nothing filters on it in SQL (the reference engine of
-lapor.monev.indicators filters events by action and period and reads their data in Python)."""
+Only Python reads the data: nothing filters on it in SQL (monitoring's reference engine
+filters events by action and period and reads their data in Python)."""
 
 from __future__ import annotations
 

@@ -22,8 +22,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from lapor.core import clock
+from lapor.core.numbers import human_size
 
-from .attachments import CheckedFile, human_size
+from .attachments import CheckedFile
 
 FOLDER = "kept-uploads"
 SESSION_KEY = "kept_uploads"

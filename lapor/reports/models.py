@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lapor.core.codes import CodeField
-from lapor.monev.facts import FactsField
+from lapor.rollups.facts import FactsField
 
 from .eventdata import EventDataField
 from .states import (
@@ -124,7 +124,7 @@ class Report(models.Model):
     support_count = models.PositiveIntegerField(_("supporters"), default=0)
     # What this report contributes to the monitoring rollups (lapor/monev/rollups.py): kept on
     # the row so that a transition moves its rollup cells without reading anything else; a dict
-    # in Python, a compact array in the database (lapor/monev/facts.py).
+    # in Python, a compact array in the database (lapor/rollups/facts.py).
     monitoring_facts = FactsField(default=dict, blank=True, editable=False)
     # What the public feed's search reads (lapor.reports.public, ADR 0013): NULL until the report
     # is public; then its title and description with personal data redacted (lapor.core.redact),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
-from lapor.accounts.models import Role
+from lapor.accounts.page_access import Page, allows
 from lapor.core.errors import NotAllowed
 
 from . import policy
@@ -40,7 +40,7 @@ class OmbudsmanFilter:
 
 def may_use_list(actor) -> bool:
     """The list is the Ombudsman's work: only a position with the Ombudsman role opens it."""
-    return actor.has_role(Role.OMBUDSMAN)
+    return allows(actor, Page.OMBUDSMAN_LIST)
 
 
 def _transferred(actor) -> QuerySet[Report]:

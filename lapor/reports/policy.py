@@ -18,10 +18,12 @@ from enum import StrEnum
 from django.db.models import Q
 
 from lapor.accounts.models import Role
+from lapor.agencies.models import Agency
 from lapor.agencies.selectors import agency_and_units
 from lapor.core import clock
 from lapor.core.redact import redact
 
+from .actors import is_reporter_of
 from .states import ACTIVE, Status
 
 
@@ -141,8 +143,6 @@ def grants(actor, permission: str) -> Grants:
     cache = actor.__dict__.setdefault("_grants", {})
     if permission in cache:
         return cache[permission]
-    from lapor.agencies.models import Agency
-
     result = Grants(all=bool(actor.system))
     for position in actor.positions:
         scope = POLICY.get((position.role, permission))
@@ -167,7 +167,7 @@ def grants(actor, permission: str) -> Grants:
 
 def allows(actor, permission: str, report) -> bool:
     """Whether the actor holds `permission` on this report (the reporter's own rights included)."""
-    if permission != P.READ_INTERNAL_NOTES and actor.is_reporter_of(report):
+    if permission != P.READ_INTERNAL_NOTES and is_reporter_of(actor, report):
         return True
     return grants(actor, permission).covers(report)
 
@@ -183,7 +183,7 @@ def can_read_content(actor, report) -> bool:
 def can_see_identity(actor, report) -> bool:
     """The reporter's name and contact: never for an anonymous report (except to the reporter)."""
     if report.is_anonymous:
-        return actor.is_reporter_of(report)
+        return is_reporter_of(actor, report)
     return allows(actor, P.SEE_IDENTITY, report)
 
 

@@ -14,6 +14,7 @@ from lapor.audit.services import audit_record
 from lapor.core.errors import InvalidInput, NotAllowed, NotFound
 
 from . import policy
+from .actors import is_reporter_of
 from .selectors import can_view, report_by_tracking_number
 
 MIN_REASON = 10
@@ -30,7 +31,7 @@ def report_reveal_identity(*, tracking_number: str, actor, reason: str, channel:
     report = report_by_tracking_number(tracking_number)
     if report is None or not can_view(actor, report):
         raise NotFound(_("There is no report with the tracking number “%(n)s”.") % {"n": str(tracking_number)[:12]})
-    if not policy.allows(actor, policy.Permission.REVEAL_IDENTITY, report) or actor.is_reporter_of(report):
+    if not policy.allows(actor, policy.Permission.REVEAL_IDENTITY, report) or is_reporter_of(actor, report):
         raise NotAllowed(_("Only the national desk may reveal an anonymous reporter's identity."))
     if not report.is_anonymous:
         raise InvalidInput(_("This report is not anonymous: its reporter is shown to those allowed to see it."))
@@ -61,7 +62,7 @@ def report_reveal_identity(*, tracking_number: str, actor, reason: str, channel:
 def note_content_read(actor, report, *, channel: str) -> None:
     """Record that an official opened a confidential report's content (reporters reading their
     own report are not recorded)."""
-    if not report.is_confidential or actor.system or actor.is_reporter_of(report):
+    if not report.is_confidential or actor.system or is_reporter_of(actor, report):
         return
     if not policy.can_read_content(actor, report):
         return

@@ -1,5 +1,5 @@
 """The public side of reports: which reports everyone may see in the feed, full-text search over
-their redacted text, and citizens' support (+1).
+their redacted text, and whom citizens' support (+1) shows (written by `services.report_support`).
 
 A report appears in the public feed once the national desk (or the agency chosen by the
 reporter) has accepted it for handling, and never when it is confidential: unverified reports
@@ -12,14 +12,11 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from lapor.core import clock
-from lapor.core.errors import Conflict, InvalidInput, NotFound
 from lapor.core.redact import redact
 
 from .models import Report, ReportSupport
@@ -109,26 +106,6 @@ def public_reports(f: FeedFilter = FeedFilter()) -> QuerySet[Report]:
     if f.date_to:
         qs = qs.filter(submitted_at__lte=datetime.combine(f.date_to, time.max, tzinfo=zone))
     return qs.select_related("category", "agency", "region").order_by("-submitted_at", "-pk")
-
-
-def report_support(*, tracking_number: str, actor) -> Report:
-    """Count a signed-in citizen's +1 on a public report, once per person."""
-    if actor.user_id is None:
-        raise InvalidInput(_("Sign in to support a report."), field="user")
-    with transaction.atomic():
-        report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
-        if report is None or not is_public(report):
-            raise NotFound(_("There is no public report with this tracking number."))
-        if report.reporter_id == actor.user_id:
-            raise Conflict(_("You cannot support your own report."))
-        try:
-            with transaction.atomic():
-                ReportSupport.objects.create(report=report, user_id=actor.user_id, created_at=clock.now())
-        except IntegrityError:
-            raise Conflict(_("You already support this report.")) from None
-        Report.objects.filter(pk=report.pk).update(support_count=F("support_count") + 1)
-    report.refresh_from_db(fields=["support_count"])
-    return report
 
 
 def supported_by(user, reports) -> set[int]:

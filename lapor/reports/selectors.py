@@ -11,11 +11,16 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, F, Q, QuerySet
 
 from lapor.accounts.models import Role
+from lapor.agencies.models import Region
 from lapor.core import clock, workdays
 
 from . import policy
+from .actors import roles_on
+from .effects import guard_open
 from .models import Report, ReportEvent
-from .states import Action, ActorRole, Status
+from .states import OMBUDSMAN_EXAMINING, Action, ActorRole, Status
+from .tokens import ALPHABET, LENGTH, normalise_tracking_number
+from .workflow import SYSTEM_ONLY, actions_for
 
 
 def reports_visible_to(actor) -> QuerySet[Report]:
@@ -70,8 +75,6 @@ WAITING_ON_REPORTER = frozenset({Status.NEEDS_INFO, Status.FOLLOWED_UP})
 
 def _waiting_for(actor) -> Q:
     """What waits for one of the actor's positions."""
-    from .states import OMBUDSMAN_EXAMINING
-
     condition = Q(pk__in=[])
     if actor.has_role(Role.NATIONAL_ADMIN):
         condition |= Q(status__in=[Status.SUBMITTED, Status.RETURNED, Status.NEEDS_INFO]) | Q(escalation_level=2)
@@ -174,8 +177,6 @@ def report_to_open(actor, text: str) -> Report | None:
     """The report a queue search names by its tracking number (with or without the hyphen, any
     case), if this actor may see it: the page opens it at once. Anything else is a text search —
     a number the actor may not see is searched like words, so nothing tells it exists."""
-    from .tokens import ALPHABET, LENGTH, normalise_tracking_number
-
     number = normalise_tracking_number(text)
     if len(number) != LENGTH or not set(number) <= set(ALPHABET):
         return None
@@ -248,7 +249,7 @@ def expected_action(actor, report: Report, actions: list[str] | None = None) -> 
     available actions, when already known)."""
     if actions is None:
         actions = available_actions(actor, report)
-    for role in actor.roles_on(report):
+    for role in roles_on(actor, report):
         action = EXPECTED_ACTIONS.get((report.status, role))
         if action in actions:
             return action
@@ -262,8 +263,6 @@ def queue_rows(actor, reports) -> list[Report]:
     (the regency or city of a place below it, read for the page in one query)."""
     reports = list(reports)
     calendar, today = workdays.calendar(), clock.today_wib()
-    from lapor.agencies.models import Region
-
     regency_codes = {r.region_id[:5] for r in reports if len(r.region_id) > 5}
     regencies = dict(Region.objects.filter(code__in=regency_codes).values_list("code", "name")) if regency_codes else {}
     for report in reports:
@@ -280,8 +279,6 @@ def reports_of_reporter(user) -> QuerySet[Report]:
 
 
 def report_by_tracking_number(number: str) -> Report | None:
-    from .tokens import normalise_tracking_number
-
     return (
         Report.objects.select_related("agency", "unit", "category", "region", "suggested_agency", "target_agency")
         .filter(tracking_number=normalise_tracking_number(number))
@@ -291,8 +288,6 @@ def report_by_tracking_number(number: str) -> Report | None:
 
 def handler_of(report: Report) -> tuple[str, object | None]:
     """Who handles the report next, in words for the citizen: (role, agency)."""
-    from .states import OMBUDSMAN_EXAMINING, Status
-
     if report.status in (Status.SUBMITTED, Status.RETURNED):
         return "national_desk", None
     if report.status == Status.NEEDS_INFO:
@@ -311,12 +306,8 @@ def handler_of(report: Report) -> tuple[str, object | None]:
 def available_actions(actor, report: Report) -> list[str]:
     """Actions this actor may take on this report now: allowed by the table for their role and
     not refused by the action's data guard."""
-    from .effects import guard_open
-    from .services import SYSTEM_ONLY
-    from .workflow import actions_for
-
     return sorted(
-        a for a in actions_for(report.status, set(actor.roles_on(report))) if a not in SYSTEM_ONLY and guard_open(report, a)
+        a for a in actions_for(report.status, set(roles_on(actor, report))) if a not in SYSTEM_ONLY and guard_open(report, a)
     )
 
 

@@ -1,8 +1,12 @@
-"""The only writers of reports: submission and every lifecycle action.
+"""The only writers of reports and their events: submission, every lifecycle action, support,
+and the monitoring facts re-derived after a change of reference data.
 
 `report_submit` creates a report with its first event; `report_act` applies one action from
 the transition table under a row lock. Both validate everything (including attachments)
 before the first write, and write inside one transaction: a failure leaves nothing behind.
+Every write of a report with its event goes through `_write` (ADR 0029), which runs the steps
+that must commit with it, in order: the monitoring facts and rollup delta (`lapor.rollups`),
+the search text (`public.index_for_search`), the report row, the event row.
 """
 
 from __future__ import annotations
@@ -13,22 +17,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
+from lapor.accounts.actors import Actor
 from lapor.core import clock
 from lapor.core.errors import Conflict, DomainError, IllegalTransition, InvalidInput, NotAllowed, NotFound, raise_all
-from lapor.monev import rollups
+from lapor.rollups import recording as rollups
+from lapor.rollups.writing import leading
 
 from . import deadlines, public, workflow
-from .actors import Actor
+from .actors import roles_on
 from .attachments import CheckedFile, check_uploads, check_uploads_each
-from .effects import EFFECTS, Context
+from .effects import EFFECTS
 from .intake import clean_submission
-from .models import Attachment, IdempotencyRecord, Report, ReportEvent
+from .models import Attachment, IdempotencyRecord, Report, ReportEvent, ReportSupport
 from .selectors import can_view
 from .states import Action, ActorRole, Status
 from .tokens import new_tracking_number, normalise_tracking_number, reporter_secret_for
+from .transition import transition
 
 
 @dataclass
@@ -153,11 +161,7 @@ def _create(clean, actor: Actor, checked: list[CheckedFile], stored: list[str]) 
         data={"channel": report.channel, "target_agency": clean.target_agency.code if clean.target_agency else None},
         created_at=now,
     )
-    rollup_statements = rollups.record(report, event)
-    public.index_for_search(report)
-    report.save(force_insert=True)
-    event.report = report
-    rollups.save_event(event, rollup_statements)
+    _write(report, event, created=True, reindex=True)
     _store_attachments(report, event, checked, now, stored)
     return report
 
@@ -217,7 +221,7 @@ def report_act(
     """Apply one lifecycle action. Raises IllegalTransition (409) when the action is not
     possible from the current status — including when another officer changed the report a
     moment earlier — NotAllowed (403), NotFound (404) or InvalidInput (422)."""
-    if action in SYSTEM_ONLY:
+    if action in workflow.SYSTEM_ONLY:
         raise NotAllowed(_("This action is taken by the system only."))
     if action not in EFFECTS:
         raise IllegalTransition(_("Unknown action “%(action)s”.") % {"action": str(action)[:40]}, code="unknown_action")
@@ -229,19 +233,16 @@ def report_act(
     return report
 
 
-SYSTEM_ONLY = frozenset({Action.AUTO_CLOSE, Action.MARK_OVERDUE, Action.ESCALATE, Action.OFFER_OMBUDSMAN})
-
-
 def apply_action(report: Report, action: str, actor: Actor, payload: dict, now, *, expected_version: int | None = None) -> ReportEvent:
     """Apply an action to a report already locked by the caller, and append its event.
 
     Checks, in order: the actor may know the report exists (404), the move is in the table
     (409), the actor plays a role the move allows (403), the report has not moved on since
     the actor read it (409), then the action's own guards and input (409/422)."""
-    roles = actor.roles_on(report)
+    roles = roles_on(actor, report)
     if not roles and actor.user_id is not None and not can_view(actor, report):
         raise NotFound(_("There is no report with the tracking number “%(n)s”.") % {"n": report.tracking_number})
-    rule = workflow.rule_for(report.status, action)
+    rule = workflow.rule_for(report.status, action)  # the table before the role: 409 before 403
     usable = [role for role in rule.roles if role in roles]
     if not usable:
         if actor.user_id is None and not actor.system and ActorRole.REPORTER in rule.roles and not roles:
@@ -255,36 +256,95 @@ def apply_action(report: Report, action: str, actor: Actor, payload: dict, now, 
             code="version_conflict",
         )
     role = sorted(usable)[0]
-    position = roles[role]
-    from_status = report.status
-    before_stage, before_due = report.stage, report.stage_due_at
     text_before = (report.title, report.description)
-    effect = EFFECTS[action](report, Context(now=now, role=role, payload=payload))
-    ended = deadlines.stage_end(before_stage, before_due, report, now)
-    if ended:
-        # Verified / followed up on time is computed from these (docs/indicators.md).
-        effect.data = {**effect.data, **ended}
-    report.status = rule.target or report.status
-    report.version += 1
-    report.updated_at = now
-    event = ReportEvent(
-        report=report,
-        seq=report.version,
-        action=action,
-        from_status=from_status,
-        to_status=report.status,
-        actor=actor.user if actor.user_id else None,
-        actor_role=role,
-        actor_position=position,
-        actor_agency=position.agency if position is not None else None,
-        note=effect.note,
-        note_public=rule.note_public,
-        data=effect.data,
-        created_at=now,
-    )
-    rollup_statements = rollups.record(report, event)  # the report row carries its new monitoring facts
-    if report.search_text is None or (report.title, report.description) != text_before:
-        public.index_for_search(report)  # public now, or its text changed: searched as it reads now
-    report.save()
-    rollups.save_event(event, rollup_statements)
+    # The move itself (table, effect, stage end, status, version, event): lapor/reports/transition.py.
+    event = transition(report, action, role, roles[role], actor.user if actor.user_id else None, payload, now)
+    # public now, or its text changed: searched as it reads now
+    reindex = report.search_text is None or (report.title, report.description) != text_before
+    _write(report, event, created=False, reindex=reindex)
     return event
+
+
+def _write(report: Report, event: ReportEvent, *, created: bool, reindex: bool) -> None:
+    """Write a report with its new event, and every step that must commit with them. Inside the
+    caller's transaction, the report locked (or new)."""
+    rollup_sql = rollups.record(report, event)  # sets report.monitoring_facts: saved with the row
+    if reindex:
+        public.index_for_search(report)
+    report.save(force_insert=created)
+    event.report = report
+    _insert_event(event, rollup_sql)
+
+
+_EVENT_INSERT = f'INSERT INTO "{ReportEvent._meta.db_table}"'
+
+
+def _insert_event(event: ReportEvent, led: list[str]) -> None:
+    """Insert the event, led by parameter-free statements that must commit with it (the rollup
+    delta). PostgreSQL: in one round trip, as data-modifying WITHs leading the event's INSERT (a
+    transition then costs no more round trips than without rollups: at 300 submissions a second
+    each one counts). Other databases: the statements, then the event."""
+    if led and connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            for sql in led:
+                cursor.execute(sql)
+        led = []
+    if not led:
+        event.save(force_insert=True)
+        return
+    sent = []
+
+    def lead(execute, sql, params, many, context):
+        if sent or not sql.startswith(_EVENT_INSERT):
+            return execute(sql, params, many, context)
+        sent.append(sql)  # once: nothing else the save may send is led
+        return execute(leading(led) + sql, params, many, context)
+
+    with connection.execute_wrapper(lead):
+        event.save(force_insert=True)
+    if not sent:  # the ORM's INSERT changed shape: never lose the statements
+        raise RuntimeError(f"the event's INSERT was not recognised ({_EVENT_INSERT}…)")
+
+
+def refresh_monitoring_facts(report_ids) -> int:
+    """Re-derive the monitoring facts of these reports from their stored events and state and
+    move their rollup cells (after a change outside their lifecycle: a category's priority, the
+    holiday calendar, a data repair). In chunks of their own transactions, each chunk's rows
+    locked. Returns how many reports changed."""
+    changed = 0
+    ids = list(report_ids)
+    for start in range(0, len(ids), 500):
+        with transaction.atomic():
+            reports = Report.objects.select_for_update().filter(pk__in=ids[start : start + 500]).order_by("pk")
+            for report in reports:
+                events = ReportEvent.objects.filter(report=report).only("action", "data", "created_at").order_by("seq")
+                if rollups.refreshed(report, events):
+                    Report.objects.filter(pk=report.pk).update(monitoring_facts=report.monitoring_facts)
+                    changed += 1
+    return changed
+
+
+def store_monitoring_facts(reports) -> None:
+    """Save these reports' recomputed monitoring facts (a rebuild of the rollups, inside its
+    transaction)."""
+    Report.objects.bulk_update(reports, ["monitoring_facts"], batch_size=500)
+
+
+def report_support(*, tracking_number: str, actor: Actor) -> Report:
+    """Count a signed-in citizen's +1 on a public report, once per person."""
+    if actor.user_id is None:
+        raise InvalidInput(_("Sign in to support a report."), field="user")
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(tracking_number=tracking_number).first()
+        if report is None or not public.is_public(report):
+            raise NotFound(_("There is no public report with this tracking number."))
+        if report.reporter_id == actor.user_id:
+            raise Conflict(_("You cannot support your own report."))
+        try:
+            with transaction.atomic():
+                ReportSupport.objects.create(report=report, user_id=actor.user_id, created_at=clock.now())
+        except IntegrityError:
+            raise Conflict(_("You already support this report.")) from None
+        Report.objects.filter(pk=report.pk).update(support_count=F("support_count") + 1)
+    report.refresh_from_db(fields=["support_count"])
+    return report

@@ -62,6 +62,15 @@ class Action(models.TextChoices):
     OMBUDSMAN_OUTCOME = "ombudsman_outcome", _("the Ombudsman recorded its outcome")
 
 
+# How the indicators (docs/indicators.md) class statuses and actions — one definition for the
+# reference engine (lapor/monev/indicators.py) and the rollups (lapor/rollups).
+# [follow-up rate]: the unit has answered and the report is not finished.
+IN_PROCESS = (Status.IN_PROCESS, Status.FOLLOWED_UP, Status.APPEALED)
+# [verified within 3 HK]: the desk's decisions on a submitted report, and an agency's on a reception.
+DESK_DECISIONS = (Action.DISPOSE, Action.REJECT, Action.ARCHIVE)
+AGENCY_DECISIONS = (Action.FORWARD, Action.NOT_OUR_AUTHORITY)
+
+
 class ActorRole(models.TextChoices):
     """Who performs an action on a report. `system` is the SLA sweep."""
 

@@ -76,6 +76,10 @@ _add(A.OFFER_OMBUDSMAN, sorted(ACTIVE), None, [R.SYSTEM], note_public=True)
 SUBMIT_TARGETS = (S.SUBMITTED, S.AT_AGENCY)
 
 ACTIONS = sorted({action for _, action in TABLE})
+# Taken by the system only (the sweep): no person may ask for them.
+SYSTEM_ONLY = frozenset(
+    action for action in ACTIONS if all(rule.roles == {R.SYSTEM} for (_, a), rule in TABLE.items() if a == action)
+)
 
 
 def rule_for(status: str, action: str) -> Rule:

@@ -8,10 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count
 
-from lapor.accounts.models import Role
+from lapor.accounts.actors import Actor
+from lapor.accounts.page_access import Page, allows
 from lapor.core import clock
 from lapor.core.redact import redact
-from lapor.reports.actors import Actor
 
 from .models import SCALE_MAX, SCALE_MIN, Answer, Question, Response, Survey
 
@@ -35,7 +35,7 @@ def started_survey(survey_id: int, now=None) -> Survey | None:
 def may_read_free_text(user) -> bool:
     """Free-text answers may name people or hold personal data: the national desk reads them
     (redacted), nobody else."""
-    return bool(user and user.is_authenticated and Actor.for_user(user).has_role(Role.NATIONAL_ADMIN))
+    return bool(user and user.is_authenticated and allows(Actor.for_user(user), Page.SURVEY_FREE_TEXT))
 
 
 @dataclass

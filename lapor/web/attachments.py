@@ -15,9 +15,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from lapor.accounts.actors import Actor
 from lapor.reports import attachment_access as access
 from lapor.reports import policy, selectors, thumbnails
-from lapor.reports.actors import Actor
 from lapor.reports.models import Attachment, Report
 
 from .views import _remembered_secret

@@ -13,11 +13,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lapor.accounts.actors import Actor
 from lapor.agencies.models import Category, Region
 from lapor.core.errors import DomainError
-from lapor.core.redact import redact
-from lapor.reports import public, selectors
-from lapor.reports.actors import Actor
+from lapor.reports import public, selectors, services
+from lapor.reports.public_view import feed_text
 from lapor.reports.states import Status
 from lapor.reports.tokens import normalise_tracking_number
 
@@ -78,8 +78,7 @@ def feed(request):
     has_next = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     for r in rows:
-        r.public_title = redact(r.title)
-        r.public_excerpt = redact(r.description[:280])
+        r.public_title, r.public_excerpt = feed_text(r)
     feed_photos(rows)  # at most one photo per report, of those everyone may open (ADR 0024)
     query = request.GET.copy()
     query.pop("hal", None)
@@ -115,7 +114,7 @@ def support(request, tracking_number):
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     kind, text = "success", _("Thank you: your support has been counted.")
     try:
-        public.report_support(tracking_number=number, actor=Actor.for_user(request.user))
+        services.report_support(tracking_number=number, actor=Actor.for_user(request.user))
     except DomainError as error:
         kind, text = "error", error.message
     if request.htmx:

@@ -17,23 +17,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from lapor.accounts.models import Role
-from lapor.accounts.services import may_manage
-from lapor.agencies.selectors import may_see_decrees
-from lapor.audit.selectors import may_read_audit
+from lapor.accounts.actors import Actor
+from lapor.accounts.page_access import Page, allows
 from lapor.monev.dashboards import entries_for
-from lapor.monev.evaluation import may_evaluate, may_read_plans
-from lapor.reports.actors import Actor
-from lapor.reports.responses import agencies_managed
-
-# Roles whose work comes as a queue of reports to act on.
-QUEUE_ROLES = (Role.NATIONAL_ADMIN, Role.AGENCY_ADMIN, Role.LIAISON_OFFICER)
 
 
 @dataclass(frozen=True)
 class Menu:
-    """What the signed-in person's menu offers (each page checks again: the menu only avoids
-    offering what would be refused)."""
+    """What the signed-in person's menu offers (each page checks again, through the same table —
+    lapor/accounts/page_access.py: the menu only avoids offering what would be refused)."""
 
     official: bool
     queue: bool
@@ -51,23 +43,23 @@ def menu_for(user) -> Menu:
     actor = Actor.for_user(user)
     return Menu(
         official=bool(actor.positions) or user.is_staff,
-        queue=any(actor.has_role(role) for role in QUEUE_ROLES),
-        ombudsman=actor.has_role(Role.OMBUDSMAN),
-        manage=may_manage(actor),
-        decrees=may_see_decrees(actor),
-        audit=may_read_audit(actor),
-        templates=bool(agencies_managed(actor)),
-        monitoring=bool(entries_for(actor)),
-        evaluation="reviews" if may_evaluate(actor) else "plans" if may_read_plans(actor) else "",
+        queue=allows(actor, Page.QUEUE),
+        ombudsman=allows(actor, Page.OMBUDSMAN_LIST),
+        manage=allows(actor, Page.MANAGE),
+        decrees=allows(actor, Page.DECREES),
+        audit=allows(actor, Page.AUDIT),
+        templates=allows(actor, Page.RESPONSE_TEMPLATES),
+        monitoring=allows(actor, Page.MONITORING),
+        evaluation="reviews" if allows(actor, Page.EVALUATION) else "plans" if allows(actor, Page.ACTION_PLANS) else "",
         admin=user.is_staff,
     )
 
 
 def landing_url(user) -> str:
     actor = Actor.for_user(user)
-    if any(actor.has_role(role) for role in QUEUE_ROLES):
+    if allows(actor, Page.QUEUE):
         return reverse("web:queue")
-    if actor.has_role(Role.OMBUDSMAN):
+    if allows(actor, Page.OMBUDSMAN_LIST):
         return reverse("web:ombudsman")
     entries = entries_for(actor)
     if entries:

@@ -10,8 +10,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.http import urlencode
 
+from lapor.accounts.actors import Actor
 from lapor.reports import ombudsman as cases
-from lapor.reports.actors import Actor
 from lapor.reports.states import OmbudsmanOutcome
 
 PAGE_SIZE = 25

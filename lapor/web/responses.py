@@ -9,18 +9,19 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from lapor.accounts.actors import Actor
+from lapor.accounts.page_access import Page, allows
 from lapor.core.errors import DomainError
 from lapor.reports import responses
-from lapor.reports.actors import Actor
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_templates(request):
     actor = Actor.for_user(request.user)
-    agencies = responses.agencies_managed(actor)
-    if not agencies:
+    if not allows(actor, Page.RESPONSE_TEMPLATES):
         raise PermissionDenied
+    agencies = responses.agencies_managed(actor)
     error, values = None, {}
     if request.method == "POST":
         values = request.POST.dict()

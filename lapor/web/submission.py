@@ -24,13 +24,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lapor.accounts.actors import Actor
 from lapor.agencies.models import Region
 from lapor.agencies.selectors import active_categories, categories_matching, category_label, receiving_agencies
 from lapor.core.errors import DomainError, InvalidInput, RateLimited
+from lapor.core.numbers import human_size
 from lapor.core.ratelimit import client_address, hit
 from lapor.reports import kept_uploads, selectors, services, topics
-from lapor.reports.actors import Actor
-from lapor.reports.attachments import check_uploads_each, human_size
+from lapor.reports.attachments import check_uploads_each
 from lapor.reports.intake import clean_submission
 from lapor.reports.states import ReportType
 

@@ -8,10 +8,10 @@ from contextlib import contextmanager
 
 import pytest
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import Position, Role, User, VerificationCode
 from lapor.audit.models import AuditEntry
 from lapor.notify.models import Message
-from lapor.reports.actors import Actor
 from lapor.reports.selectors import report_queue
 from lapor.reports.services import report_act
 from tests.api.conftest import _empty_cache  # noqa: F401  (rate-limit counters)

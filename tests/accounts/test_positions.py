@@ -1,9 +1,9 @@
 """Work belongs to positions: handing a position over moves its queue; past events keep who acted."""
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import Position, User
 from tests.conftest import sign_in
 from lapor.audit.models import AuditEntry
-from lapor.reports.actors import Actor
 from lapor.reports.selectors import report_queue
 from lapor.reports.services import report_act
 

@@ -19,11 +19,11 @@ from django_otp.oath import hotp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import User
 from lapor.accounts.twofactor import reset_two_factor
 from lapor.audit.models import AuditEntry
 from lapor.core.errors import NotAllowed
-from lapor.reports.actors import Actor
 
 from ..conftest import authenticator, sign_in, totp_code
 from ..web.conftest import Browser, _empty_cache  # noqa: F401  (_empty_cache: a fixture)

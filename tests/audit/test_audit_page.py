@@ -12,13 +12,13 @@ from datetime import timedelta
 
 import pytest
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import Position, Role, User
 from lapor.accounts.services import position_create
 from lapor.audit.models import AuditEntry
 from lapor.audit.services import audit_record
 from lapor.core import clock
 from lapor.reports import privacy
-from lapor.reports.actors import Actor
 from lapor.reports.services import report_act
 from tests.api.conftest import _empty_cache  # noqa: F401  (rate-limit counters)
 from tests.conftest import MONDAY_9AM, sign_in

@@ -3,10 +3,10 @@ a confidential report's content by an official."""
 
 import pytest
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import ApiToken
 from tests.conftest import sign_in
 from lapor.audit.models import AuditEntry
-from lapor.reports.actors import Actor
 from lapor.reports.services import report_act
 
 NAME, EMAIL, PHONE = "Siti Aminah", "siti.aminah@example.id", "081234567890"

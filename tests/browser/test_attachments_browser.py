@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from playwright.sync_api import expect
 
-from lapor.reports.actors import Actor
+from lapor.accounts.actors import Actor
 from lapor.reports.models import Attachment
 from lapor.reports.services import report_act
 from lapor.reports.thumbnails import MAX_SIDE

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from lapor.reports.actors import Actor
+from lapor.accounts.actors import Actor
 from lapor.reports.models import ReportSupport
 from lapor.reports.services import report_act
 

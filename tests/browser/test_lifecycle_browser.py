@@ -18,7 +18,7 @@ from django_otp.oath import hotp
 from PIL import Image
 from playwright.sync_api import BrowserContext, Page, expect
 
-from lapor.reports.actors import Actor
+from lapor.accounts.actors import Actor
 from lapor.reports.models import Attachment, Report, ReportEvent
 from lapor.reports.services import report_act
 from lapor.reports.states import Action, Status

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from playwright.sync_api import Page, expect
 
+from lapor.accounts.actors import Actor
 from lapor.core import clock
-from lapor.reports.actors import Actor
 from lapor.reports.models import Report
 from lapor.reports.services import report_act
 from tests.conftest import MONDAY_9AM

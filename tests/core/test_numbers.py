@@ -10,7 +10,7 @@ from django.template import Context, Template
 from django.utils import translation
 from django.utils.formats import number_format
 
-from lapor.core.numbers import human_number, human_percent, machine_number
+from lapor.core.numbers import human_number, human_percent, human_size, machine_number
 
 
 @pytest.mark.parametrize("language, big, fraction", [("id", "1.234.567", "91,25"), ("en", "1,234,567", "91.25")])
@@ -21,6 +21,15 @@ def test_human_numbers_follow_the_language(language, big, fraction):
         assert human_number(None) == human_percent(None) == "—"
         assert human_number(0) == "0" and human_number(Decimal("91.20")) == fraction[:-1] + "0"  # the engine's decimals kept
         assert human_number(Decimal("91.256"), decimal_pos=1) == fraction[:-1]
+
+
+@pytest.mark.parametrize("language, mb", [("id", "1,5 MB"), ("en", "1.5 MB")])
+def test_human_sizes_follow_the_language(language, mb):
+    """Limits as people read them: whole MB without decimals, otherwise one; whole KB, at least 1."""
+    with translation.override(language):
+        assert human_size(10 * 1024 * 1024) == "10 MB" and human_size(1536 * 1024) == mb
+        assert human_size(1024 * 1024 + 1) == "1 MB" and human_size(50 * 1024) == "50 KB" and human_size(10) == "1 KB"
+        assert human_size(1023 * 1024) == ("1.023 KB" if language == "id" else "1,023 KB")
 
 
 VALUES = [0, 7, 999, 1000, 1234, -1234567, 10**12, Decimal("0.0"), Decimal("91.2"), Decimal("1234.50"), Decimal("-0.5"),

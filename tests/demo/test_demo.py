@@ -12,11 +12,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import Position, Role, User
 from lapor.core import clock
 from lapor.demo.accounts import DEMO_CITIZEN, DEMO_PASSWORD
 from lapor.demo.reports import NotEmpty, load_demo
-from lapor.reports.actors import Actor
 from lapor.demo.text import Place, TextGenerator
 from lapor.demo.themes import THEMES
 from lapor.reports.models import Report, ReportEvent

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import Position, Role
 from lapor.agencies.models import Agency, AgencyDecree
 from lapor.core import clock
-from lapor.reports.actors import Actor
 from lapor.reports.models import Report
 from lapor.reports.services import apply_action, get_report_for_update, report_act, report_submit
 

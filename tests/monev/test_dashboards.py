@@ -11,9 +11,10 @@ import pytest
 
 from lapor.agencies.models import Agency, Category
 from lapor.core import clock
-from lapor.monev import dashboards, rollups, workload
+from lapor.monev import dashboards, workload
 from lapor.monev.indicators import compute, compute_children
 from lapor.monev.scopes import Period, Scope, ScopeError
+from lapor.reports import services
 from lapor.reports.models import Report
 
 from . import scenario
@@ -203,7 +204,7 @@ def test_ksp_and_ombudsman_dashboards_count_only_their_reports(world, story):
     Report.objects.exclude(pk=priority.pk).update(category=plain)
     Category.objects.filter(pk=world.category.pk).update(is_priority=True)
     # Rows changed behind the services' back: move their rollup cells, as a repair would.
-    rollups.refresh_reports(Report.objects.values_list("pk", flat=True))
+    services.refresh_monitoring_facts(Report.objects.values_list("pk", flat=True))
     year = {"dari": "2026-01-01", "sampai": "2027-01-25"}
     period = Period.days("2026-01-01", "2027-01-25")
 
@@ -263,7 +264,7 @@ def backlog(world):
     scenario.act(made["d"], world.education_officer, "follow_up", note="Sudah diperbaiki.")  # waits for the reporter now
     scenario.at("2026-11-23")
     Report.objects.filter(pk=made["a"].pk).update(is_overdue=True)
-    rollups.refresh_reports([made["a"].pk])
+    services.refresh_monitoring_facts([made["a"].pk])
     return made
 
 
@@ -315,11 +316,9 @@ def test_open_reports_of_a_unit(world, backlog):
 def test_the_drill_down_lists_only_what_the_policy_shows(world, backlog, monkeypatch):
     """Through reports_visible_to: a report the viewer may not see is not listed, even in its
     own agency's list."""
-    from lapor.reports import selectors
-
     hidden = backlog["b"].pk
-    original = selectors.reports_visible_to
-    monkeypatch.setattr(selectors, "reports_visible_to", lambda actor: original(actor).exclude(pk=hidden))
+    original = workload.reports_visible_to
+    monkeypatch.setattr(workload, "reports_visible_to", lambda actor: original(actor).exclude(pk=hidden))
     html = client_for(world.city_admin).get("/monev/instansi/kota-35-78/laporan-terbuka/").content.decode()
     assert backlog["b"].tracking_number not in html and backlog["a"].tracking_number in html
 

@@ -10,12 +10,12 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import Position, Role
 from lapor.audit.models import AuditEntry
 from lapor.core.errors import InvalidInput, NotAllowed
 from lapor.monev import evaluation
 from lapor.monev.models import ActionPlanItem, FollowUpScore, PreventiveAction
-from lapor.reports.actors import Actor
 
 from ..conftest import sign_in
 from . import evaluation_world

@@ -13,9 +13,9 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import Position
 from lapor.monev import evaluation
-from lapor.reports.actors import Actor
 
 from ..conftest import sign_in
 from . import evaluation_world

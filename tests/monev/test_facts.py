@@ -1,16 +1,18 @@
-"""The monitoring facts' storage (lapor/monev/facts.py): what is read back is what was written,
+"""The monitoring facts' storage (lapor/rollups/facts.py): what is read back is what was written,
 for every report of a story with every kind of transition; the stored form is compact; moving the
 submitted day moves every date with it; the migration from the old JSON object is exact."""
 
 import importlib
 import json
-from datetime import date, timedelta
+from dataclasses import asdict, fields
+from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
 
-from lapor.monev import facts as codec
-from lapor.monev import rollups
+from lapor.core.clock import WIB
+from lapor.monev.recount import replay_facts
 from lapor.reports.models import Report
+from lapor.rollups import facts as codec
 
 from . import scenario
 
@@ -27,18 +29,19 @@ def test_every_report_reads_back_its_facts_from_a_compact_array(world):
     assert len(reports) >= 10
     kinds = set()
     for report in reports:
-        facts = rollups.replay_facts(report)
+        facts = replay_facts(report)
         assert report.monitoring_facts == facts
         text = stored_text(report.pk)
         assert codec.unpack(text) == facts
         assert text.startswith("[") and len(text) < 120, text
-        kinds |= set(facts["ev"]) | {k for k in facts["st"] if k in codec.DURATIONS}
+        kinds |= {f.name for f in fields(facts.events) if getattr(facts.events, f.name) not in (None, ())}
+        kinds |= {name for name in codec.DURATIONS if getattr(facts.state, name) is not None}
     # the story exercises every part of the array
-    assert {"dd", "ff", "rt", "rc", "nr", "fn", "fa", "cn", "ca"} <= kinds
+    assert {"desk_on_time", "first_follow_up", "rating", "receptions", "not_ours", *codec.DURATIONS} <= kinds
 
 
 def test_no_facts_are_stored_as_an_empty_string():
-    assert codec.pack({}) == "" and codec.unpack("") == {}
+    assert codec.pack(None) == "" and codec.pack({}) == "" and codec.unpack("") is None
 
 
 def shifted(text: str, days: int) -> str:
@@ -52,18 +55,33 @@ def test_moving_the_submitted_day_moves_every_date(world):
     moved = 0
     for report in Report.objects.all():
         facts, back = report.monitoring_facts, codec.unpack(shifted(stored_text(report.pk), 371))
-        for key in ("sd", "rd"):
-            if facts["st"][key] is not None:
-                assert date.fromisoformat(back["st"][key]) == date.fromisoformat(facts["st"][key]) - timedelta(days=371)
-        if "ff" in facts["ev"]:
-            assert back["ev"]["ff"][0] == facts["ev"]["ff"][0] - 371 * 86_400_000_000
-        for (day, agency, on_time), (day2, agency2, on_time2) in zip(facts["ev"].get("rc", []), back["ev"].get("rc", [])):
+        for key in ("submitted_day", "received_day"):
+            if getattr(facts.state, key) is not None:
+                assert date.fromisoformat(getattr(back.state, key)) == date.fromisoformat(getattr(facts.state, key)) - timedelta(days=371)
+        if facts.events.first_follow_up:
+            assert back.events.first_follow_up[0] == facts.events.first_follow_up[0] - 371 * 86_400_000_000
+        for (day, agency, on_time), (day2, agency2, on_time2) in zip(facts.events.receptions, back.events.receptions):
             assert (date.fromisoformat(day2), agency2, on_time2) == (date.fromisoformat(day) - timedelta(days=371), agency, on_time)
-        assert {k: v for k, v in back["st"].items() if k not in ("sd", "rd")} == {
-            k: v for k, v in facts["st"].items() if k not in ("sd", "rd")
+        assert {k: v for k, v in asdict(back.state).items() if k not in ("submitted_day", "received_day")} == {
+            k: v for k, v in asdict(facts.state).items() if k not in ("submitted_day", "received_day")
         }
         moved += 1
     assert moved >= 10
+
+
+def legacy_object(facts) -> dict:
+    """The JSON object the facts were stored as before the packed array (two-letter keys, absent
+    when empty)."""
+    events = {short: list(map(list, value)) if name in ("receptions", "not_ours") else value
+              for short, name in codec._LEGACY_EVENTS.items()
+              if (value := getattr(facts.events, name)) not in (None, ())}
+    if "ff" in events:
+        events["ff"] = list(events["ff"])
+    if "pend" in events:
+        events["pend"] = list(events["pend"])
+    state = {short: getattr(facts.state, name) for short, name in codec._LEGACY_STATE.items()
+             if name not in codec.DURATIONS or getattr(facts.state, name) is not None}
+    return {"ev": events, "st": state}
 
 
 def test_the_migration_repacks_the_old_json_objects(world):
@@ -71,16 +89,16 @@ def test_the_migration_repacks_the_old_json_objects(world):
     migration = importlib.import_module("lapor.reports.migrations.0009_repack_monitoring_facts")
     expected = {}
     for report in Report.objects.all():
-        facts = json.loads(json.dumps(report.monitoring_facts))
+        facts = legacy_object(report.monitoring_facts)
         expected[report.pk] = report.monitoring_facts
         if "ff" in facts["ev"]:  # the old form: an ISO time
             micro = facts["ev"]["ff"][0]
-            moment = rollups._EPOCH_UTC + timedelta(microseconds=micro)
-            facts["ev"]["ff"][0] = moment.astimezone(rollups.WIB).isoformat()
+            moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micro)
+            facts["ev"]["ff"][0] = moment.astimezone(WIB).isoformat()
         with connection.cursor() as cursor:
             cursor.execute("UPDATE reports_report SET monitoring_facts = %s WHERE id = %s", [json.dumps(facts), report.pk])
-    Report.objects.filter(pk=report.pk).update(monitoring_facts={})
-    expected[report.pk] = {}
+    Report.objects.filter(pk=report.pk).update(monitoring_facts=None)
+    expected[report.pk] = None
 
     class Editor:
         pass

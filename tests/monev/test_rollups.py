@@ -12,10 +12,16 @@ from django.db.models import Sum
 from django.test import override_settings
 
 from lapor.agencies.models import Agency, Category, Region
-from lapor.monev import indicators, rollups
-from lapor.monev.models import Rollup, RollupDays
+from lapor.monev import indicators, recount, refresh, rollups
+from lapor.reports import services
+from lapor.rollups import writing
+from lapor.rollups.accumulate import Accumulator
+from lapor.rollups.cells import DAY, MONTH, NATIONAL
+from lapor.rollups.models import PendingRefresh, Rollup, RollupDays
 from lapor.monev.scopes import Period, Scope
 from lapor.reports.models import Report
+
+from tests.audit.test_admin_audit import admin_form, admin_save, operator  # noqa: F401  (a signed-in operator)
 
 from . import scenario
 
@@ -63,14 +69,14 @@ def story(world):
     s = scenario.build(world)
     # a national-priority category, so that the KSP filter selects something
     Category.objects.filter(pk=world.category.pk).update(is_priority=True)
-    rollups.refresh_category(world.category.pk)
+    refresh.refresh_category(world.category.pk)
     return s
 
 
 def test_rollups_equal_the_reference_engine_for_every_scope_and_period(story):
-    assert Rollup.objects.filter(grain=rollups.MONTH).exists() and RollupDays.objects.exists()
+    assert Rollup.objects.filter(grain=MONTH).exists() and RollupDays.objects.exists()
     assert_same_as_reference()
-    check = rollups.verify()
+    check = recount.verify()
     assert check.ok, check.differences
 
 
@@ -87,10 +93,10 @@ def test_every_report_carries_its_facts(story):
 
 
 def test_verify_finds_a_tampered_cell_and_rebuild_repairs_it(story):
-    cell = Rollup.objects.filter(basis=rollups.NATIONAL, grain=rollups.DAY, received__gt=0).first()
+    cell = Rollup.objects.filter(basis=NATIONAL, grain=DAY, received__gt=0).first()
     Rollup.objects.filter(pk=cell.pk).update(received=cell.received + 5)
     RollupDays.objects.filter(pk=RollupDays.objects.first().pk).update(n=99)
-    check = rollups.verify()
+    check = recount.verify()
     assert not check.ok
     assert {(d[0], d[2]) for d in check.differences} == {("rollup", "received"), ("days", "n")}
     table, key, what, stored, expected = next(d for d in check.differences if d[0] == "rollup")
@@ -102,23 +108,23 @@ def test_verify_finds_a_tampered_cell_and_rebuild_repairs_it(story):
         call_command("monev_verify", stdout=out)
     assert "received" in out.getvalue() and "2 differences" in out.getvalue()
     call_command("monev_verify", "--rebuild", stdout=StringIO())
-    assert rollups.verify().ok
+    assert recount.verify().ok
     assert_same_as_reference()
 
 
 def test_verify_finds_a_report_changed_behind_the_services_back(story):
     Report.objects.filter(pk=story.r4.pk).update(is_overdue=False)
-    check = rollups.verify()
+    check = recount.verify()
     assert check.facts_differ == 1
     assert any(d[2] == "overdue" for d in check.differences)
-    rollups.refresh_reports([story.r4.pk])
-    assert rollups.verify().ok
+    services.refresh_monitoring_facts([story.r4.pk])
+    assert recount.verify().ok
 
 
 def test_a_category_made_priority_moves_its_reports(story, world):
     Category.objects.filter(pk=world.category.pk).update(is_priority=False)
-    assert rollups.refresh_category(world.category.pk) == Report.objects.filter(category=world.category).count()
-    assert rollups.verify().ok
+    assert refresh.refresh_category(world.category.pk) == Report.objects.filter(category=world.category).count()
+    assert recount.verify().ok
     assert rollups.compute(Scope.national().narrowed(Scope.PRIORITY), PERIODS[5]).received == 0
     assert_same_as_reference()
 
@@ -128,9 +134,9 @@ def test_transitions_with_rollups_off_leave_them_stale_until_rebuilt(world):
         scenario.at("2026-11-23")
         scenario.submit(world.citizen)
     assert not Rollup.objects.exists()
-    assert not rollups.verify().ok
-    rollups.rebuild()
-    assert rollups.verify().ok
+    assert not recount.verify().ok
+    recount.rebuild()
+    assert recount.verify().ok
     assert rollups.compute(Scope.national(), PERIODS[0]).received == 1
 
 
@@ -161,24 +167,44 @@ def test_trend_per_month_equals_the_reference(story):
         assert rollups.trend(scope, period) == want, scope
 
 
-def test_saving_a_category_as_priority_queues_its_reports_and_the_job_moves_them(story, world):
-    from lapor.monev import refresh
-    from lapor.monev.models import PendingRefresh
-
-    category = Category.objects.get(pk=world.category.pk)
-    assert category.is_priority
-    category.is_priority = False
-    category.save()  # the request only records what is to be done
-    assert list(PendingRefresh.objects.values_list("kind", "category_id")) == [("category", category.pk)]
-    assert not rollups.verify().ok
+def test_saving_a_category_as_priority_queues_its_reports_and_the_job_moves_them(story, world, client, operator):
+    """The admin, a writer of categories, asks for the refresh in the change's transaction."""
+    url = f"/admin/agencies/category/{world.category.pk}/change/"
+    assert Category.objects.get(pk=world.category.pk).is_priority
+    form = admin_form(client, url)
+    form.pop("is_priority")  # unticked
+    assert client.post(url, {**form, "_save": "Save"}).status_code == 302  # the request only records what is to be done
+    assert not Category.objects.get(pk=world.category.pk).is_priority
+    assert list(PendingRefresh.objects.values_list("kind", "category_id")) == [("category", world.category.pk)]
+    assert not recount.verify().ok
     outcome = refresh.refresh_pending()
     assert (outcome.requests, outcome.kinds) == (1, {"category": 1}) and outcome.reports_changed > 0
     assert not PendingRefresh.objects.exists()
-    assert rollups.verify().ok
+    assert recount.verify().ok
     assert rollups.compute(Scope.national().narrowed(Scope.PRIORITY), PERIODS[5]).received == 0
-    category.save()  # unchanged: nothing to do
+    assert admin_save(client, url).status_code == 302  # unchanged: nothing to do
     assert not PendingRefresh.objects.exists()
     assert refresh.refresh_pending().requests == 0
+
+
+def fixture_codes() -> list[str]:
+    from lapor.agencies import loader
+
+    return [row["code"] for row in loader.read_fixture(loader.CATEGORIES_FILE)]
+
+
+def test_load_reference_changing_a_priority_queues_its_reports(story, world):
+    """`load_reference` upserts categories in bulk (no signals): it asks for the refresh itself."""
+    call_command("load_reference", regions_level="province", stdout=StringIO())
+    assert not PendingRefresh.objects.exists()
+    category = Category.objects.filter(is_priority=False, code__in=fixture_codes()).first()
+    Category.objects.filter(pk=category.pk).update(is_priority=True)  # as an earlier fixture had it
+    out = StringIO()
+    call_command("load_reference", regions_level="province", stdout=out)
+    assert "categories whose priority changed: 1" in out.getvalue()
+    assert list(PendingRefresh.objects.values_list("kind", "category_id")) == [("category", category.pk)]
+    call_command("load_reference", regions_level="province", stdout=StringIO())  # nothing changed now
+    assert PendingRefresh.objects.count() == 1
 
 
 def test_a_bulk_load_adds_its_cells_with_the_accumulator(story):
@@ -189,13 +215,13 @@ def test_a_bulk_load_adds_its_cells_with_the_accumulator(story):
     Rollup.objects.all().delete()
     RollupDays.objects.all().delete()
     # One report keeps its cells (as rows already loaded would); the others are "loaded" now.
-    rollups.Accumulator().add(kept, list(ReportEvent.objects.filter(report=kept).order_by("seq")))
-    first = rollups.Accumulator()
+    Accumulator().add(kept, list(ReportEvent.objects.filter(report=kept).order_by("seq")))
+    first = Accumulator()
     first.add(kept, list(ReportEvent.objects.filter(report=kept).order_by("seq")))
     first.write()
-    parts = [rollups.Accumulator(), rollups.Accumulator()]
+    parts = [Accumulator(), Accumulator()]
     # a subset's sums kept apart as well (bench/earlier_years.py copies the finished reports' cells)
-    closed, closed_alone = rollups.Accumulator(), rollups.Accumulator()
+    closed, closed_alone = Accumulator(), Accumulator()
     for i, report in enumerate(Report.objects.exclude(pk=kept.pk).order_by("pk")):
         events = list(ReportEvent.objects.filter(report=report).order_by("seq"))
         also = closed if report.status == "closed" else None
@@ -207,7 +233,7 @@ def test_a_bulk_load_adds_its_cells_with_the_accumulator(story):
     total = parts[0].plain()
     total.merge(parts[1].plain())
     total.write(batch=7)
-    assert rollups.verify().ok
+    assert recount.verify().ok
     assert_same_as_reference()
 
 
@@ -267,61 +293,62 @@ def test_rollup_statements_carry_only_integers_dates_and_codes():
     an integer, a date, a boolean or a one-letter rollup code is refused, never quoted."""
     from datetime import date
 
-    assert rollups._values([("N", "D", date(2026, 11, 23), 7, 0, True, False, -1)]) == (
+    assert writing._values([("N", "D", date(2026, 11, 23), 7, 0, True, False, -1)]) == (
         "('N', 'D', '2026-11-23', 7, 0, TRUE, FALSE, -1)"
     )
     for bad in ("x'; DROP TABLE monev_rollup; --", "NN", 1.5, None, b"N"):
         with pytest.raises(TypeError):
-            rollups._literal(bad)
+            writing._literal(bad)
 
 
-def test_a_holiday_added_moved_or_removed_recounts_the_durations_that_span_it(story):
+def test_a_holiday_added_moved_or_removed_recounts_the_durations_that_span_it(story, client, operator):
     """Working-day durations are stored in the facts: a late holiday decree changes those that
     span its day, and the job recounts exactly those (the reference engine reads the calendar)."""
     from datetime import date
 
     from lapor.core.models import HolidayOverride
-    from lapor.monev import refresh
-    from lapor.monev.models import PendingRefresh
 
     spanned = date(2026, 11, 25)  # a Wednesday inside the scenario's first follow-ups
-    holiday = HolidayOverride.objects.create(date=spanned, name="Cuti bersama (tes)")
+    assert admin_save(client, "/admin/core/holidayoverride/add/", date=spanned.isoformat(), name="Cuti bersama (tes)",
+                      is_holiday="on").status_code == 302
+    holiday = HolidayOverride.objects.get()
     assert list(PendingRefresh.objects.values_list("kind", "day")) == [("holiday", spanned)]
-    check = rollups.verify()
+    check = recount.verify()
     assert not check.ok and any(d[0] == "days" for d in check.differences)
     assert refresh.refresh_pending().reports_changed > 0
-    assert rollups.verify().ok
+    assert recount.verify().ok
     assert_same_as_reference()
 
-    holiday.date = date(2026, 11, 26)  # moved: both days are recounted
-    holiday.save()
+    url = f"/admin/core/holidayoverride/{holiday.pk}/change/"
+    assert admin_save(client, url, date="2026-11-26").status_code == 302  # moved: both days are recounted
     assert sorted(PendingRefresh.objects.values_list("day", flat=True)) == [spanned, date(2026, 11, 26)]
     refresh.refresh_pending()
-    assert rollups.verify().ok
+    assert recount.verify().ok
 
-    holiday.delete()
-    assert not rollups.verify().ok
+    response = client.post(f"/admin/core/holidayoverride/{holiday.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302 and not HolidayOverride.objects.exists()
+    assert not recount.verify().ok
     refresh.refresh_pending()
-    assert rollups.verify().ok and not PendingRefresh.objects.exists()
+    assert recount.verify().ok and not PendingRefresh.objects.exists()
     assert_same_as_reference()
 
 
-def test_the_refresh_job_is_scheduled_and_run_by_the_embedded_worker(story, world):
+def test_the_refresh_job_is_scheduled_and_run_by_the_embedded_worker(story, world, client, operator):
     from io import StringIO
 
     from config.celery import app
     from lapor.monev import tasks  # noqa: F401  (registers the task)
-    from lapor.monev.models import PendingRefresh
 
     entry = app.conf.beat_schedule["monitoring-refresh"]
     assert entry["task"] == "lapor.monev.tasks.refresh_pending" and entry["task"] in app.tasks
-    category = Category.objects.get(pk=world.category.pk)
-    category.is_priority = False
-    category.save()
+    url = f"/admin/agencies/category/{world.category.pk}/change/"
+    form = admin_form(client, url)
+    form.pop("is_priority")
+    assert client.post(url, {**form, "_save": "Save"}).status_code == 302
     out = StringIO()
     call_command("run_worker", "--once", stdout=out)
     assert "monitoring refresh: requests=1" in out.getvalue()
-    assert not PendingRefresh.objects.exists() and rollups.verify().ok
+    assert not PendingRefresh.objects.exists() and recount.verify().ok
 
 
 def test_a_transition_sends_its_rollup_cells_with_its_event(world):
@@ -345,4 +372,4 @@ def test_a_transition_sends_its_rollup_cells_with_its_event(world):
     else:
         assert len(on) == len(off) + 1
         assert any(sql.startswith("INSERT INTO monev_rollup ") for sql in on)
-    assert Rollup.objects.filter(basis=rollups.NATIONAL, grain=rollups.DAY).aggregate(n=Sum("received"))["n"] == 2
+    assert Rollup.objects.filter(basis=NATIONAL, grain=DAY).aggregate(n=Sum("received"))["n"] == 2

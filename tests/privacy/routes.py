@@ -97,7 +97,7 @@ def _evaluation_review(pw) -> dict:
     anonymous) were followed up: drawn once (as the national admin) and found again after."""
     from lapor.monev.evaluation import review_draw
     from lapor.monev.models import FollowUpReview
-    from lapor.reports.actors import Actor
+    from lapor.accounts.actors import Actor
 
     review = FollowUpReview.objects.filter(agency__code="kota-91-71").first() or review_draw(
         actor=Actor.for_user(pw.world.users["national_admin"]), agency_code="kota-91-71",
@@ -109,7 +109,7 @@ def _evaluation_review(pw) -> dict:
 def _evaluation_plan(pw) -> dict:
     from lapor.monev.evaluation import action_plan_create
     from lapor.monev.models import ActionPlan
-    from lapor.reports.actors import Actor
+    from lapor.accounts.actors import Actor
 
     plan = ActionPlan.objects.filter(agency__code="kota-35-78").first() or action_plan_create(
         actor=Actor.for_user(pw.world.users["national_admin"]), agency_code="kota-35-78", title="Rencana aksi", first="2026-01-01", last="2026-12-31",
@@ -123,7 +123,7 @@ def _scored_review_export(pw) -> dict:
     from lapor.core.errors import InvalidInput
     from lapor.monev.evaluation import review_score
     from lapor.monev.models import FollowUpReview, FollowUpScore
-    from lapor.reports.actors import Actor
+    from lapor.accounts.actors import Actor
 
     review = FollowUpReview.objects.get(pk=_evaluation_review(pw)["review_id"])
     if not FollowUpScore.objects.filter(item__review=review).exists():
@@ -141,7 +141,7 @@ def _planned_item(pw) -> dict:
     from lapor.accounts.models import Position
     from lapor.monev.evaluation import action_plan_add_item
     from lapor.monev.models import ActionPlan
-    from lapor.reports.actors import Actor
+    from lapor.accounts.actors import Actor
 
     kwargs = _evaluation_plan(pw)
     plan = ActionPlan.objects.get(pk=kwargs["plan_id"])

@@ -28,12 +28,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from PIL import Image
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import Position, Role, User
 from lapor.agencies import lookups, sla
 from lapor.agencies.models import Agency, Category, Region
 from lapor.core import clock, workdays
 from lapor.reports import privacy
-from lapor.reports.actors import Actor
 from lapor.reports.models import Report
 from lapor.reports.services import apply_action, get_report_for_update, report_act, report_submit
 from lapor.reports.tokens import reporter_secret_for

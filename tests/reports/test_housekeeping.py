@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image
 
+from lapor.accounts.actors import Actor
 from lapor.core import clock
 from lapor.reports import services
-from lapor.reports.actors import Actor
 from lapor.reports.housekeeping import purge_idempotency_records
 from lapor.reports.models import Attachment, IdempotencyRecord, Report
 

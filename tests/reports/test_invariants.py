@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lapor.accounts.actors import Actor
 from lapor.core import clock
 from lapor.core.errors import DomainError
-from lapor.reports.actors import Actor
 from lapor.reports.models import Report
 from lapor.reports.services import report_act, report_submit
 from lapor.reports.states import ACTIVE, TERMINAL, ActorRole, Status

@@ -4,9 +4,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from lapor.accounts.actors import Actor
 from lapor.core import clock
 from lapor.core.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
-from lapor.reports.actors import Actor
 from lapor.reports.models import ReportEvent
 from lapor.reports.services import report_act
 from lapor.reports.states import Status

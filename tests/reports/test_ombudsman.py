@@ -8,12 +8,12 @@ from datetime import date, timedelta
 import pytest
 from django.db import transaction
 
+from lapor.accounts.actors import Actor
 from lapor.core import clock
 from lapor.core.errors import IllegalTransition, InvalidInput, NotAllowed, NotFound
-from lapor.monev import indicators, rollups
+from lapor.monev import indicators, recount, rollups
 from lapor.monev.scopes import Period, Scope
 from lapor.reports import ombudsman as cases
-from lapor.reports.actors import Actor
 from lapor.reports.models import Report, ReportEvent
 from lapor.reports.selectors import available_actions, handler_of, report_queue, timeline_for
 from lapor.reports.services import apply_action, get_report_for_update, report_act
@@ -203,7 +203,7 @@ def test_the_rollups_stay_exact(world, ombudsman, transferred):
     report, _ = transferred
     outcome(report, ombudsman, "accepted")
     outcome(report, ombudsman, "resolved", "Selesai: instansi memperbaiki layanan.")
-    check = rollups.verify()
+    check = recount.verify()
     assert check.ok, check.differences
     period = Period(date(2026, 11, 1), date(2026, 11, 30))
     for scope in (Scope.national(), Scope.agency("kota-35-78")):

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 import pytest
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import ApiToken, Position, Role, User
 from lapor.agencies.models import Agency, Category
 from lapor.core import clock
 from lapor.reports import policy
-from lapor.reports.actors import Actor
 from lapor.reports.models import Report
 from lapor.reports.selectors import reports_visible_to
 from lapor.reports.services import report_act, report_submit

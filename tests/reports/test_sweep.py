@@ -3,9 +3,9 @@
 from datetime import datetime, timedelta, timezone
 
 
+from lapor.accounts.actors import Actor
 from lapor.agencies.models import SlaPolicy
 from lapor.core import clock
-from lapor.reports.actors import Actor
 from lapor.reports.models import Report
 from lapor.reports.services import report_act
 from lapor.reports.states import Status

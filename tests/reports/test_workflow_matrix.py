@@ -11,11 +11,11 @@ from datetime import timedelta
 import pytest
 from django.db import transaction
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import Position, User
 from lapor.agencies.models import Agency, Category, Region
 from lapor.core import clock
 from lapor.core.errors import IllegalTransition, NotAllowed, NotFound
-from lapor.reports.actors import Actor
 from lapor.reports.models import Report, ReportEvent
 from lapor.reports.selectors import can_view
 from lapor.reports.services import apply_action, get_report_for_update, report_act

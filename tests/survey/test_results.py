@@ -123,7 +123,7 @@ def test_the_home_page_links_to_the_survey(world, client):
 
 
 def test_the_track_page_of_a_closed_report_links_to_the_survey(world, submit, client):
-    from lapor.reports.actors import Actor
+    from lapor.accounts.actors import Actor
     from lapor.reports.services import report_act
 
     report, secret = submit()

@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 
+from lapor.accounts.actors import Actor
 from lapor.core import clock
 from lapor.reports import public
-from lapor.reports.actors import Actor
 from lapor.reports.models import Report, ReportSupport
 from lapor.reports.services import report_act
 from tests.conftest import MONDAY_9AM, sign_in

@@ -108,7 +108,7 @@ def test_request_info_then_supplement_in_the_browser(world, submit, officer_brow
 
 
 def test_reporter_form_without_the_secret_changes_nothing(world, submit, unchanged):
-    from lapor.reports.actors import Actor
+    from lapor.accounts.actors import Actor
     from lapor.reports.services import report_act
 
     report, secret = submit()
@@ -222,7 +222,7 @@ def test_attachment_is_404_for_another_agency_and_asks_strangers_to_sign_in(worl
 
 
 def test_signed_in_reporter_on_the_report_page_sees_no_internal_notes(world, submit, officer_browser):
-    from lapor.reports.actors import Actor
+    from lapor.accounts.actors import Actor
     from lapor.reports.services import report_act
 
     report, _ = submit(world.citizen, target_agency_code="kota-35-78")

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from lapor.reports.actors import Actor
+from lapor.accounts.actors import Actor
 from lapor.reports.models import Report
 from lapor.reports.services import report_act
 

@@ -130,7 +130,7 @@ def test_track_page_hides_confidential_content_and_the_reporter(browser, submit)
 
 
 def test_public_track_page_of_a_confidential_report_shows_no_notes(browser, world, submit):
-    from lapor.reports.actors import Actor
+    from lapor.accounts.actors import Actor
     from lapor.reports.services import report_act
 
     report, secret = submit(is_confidential=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from lapor.accounts.actors import Actor
 from lapor.core import clock
-from lapor.reports.actors import Actor
 from lapor.reports.models import ResponseTemplate
 from lapor.reports.services import report_act
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from lapor.accounts.actors import Actor
 from lapor.monev.indicators import compute
 from lapor.monev.scopes import Period, Scope
-from lapor.reports.actors import Actor
 from lapor.reports.services import report_act
 
 

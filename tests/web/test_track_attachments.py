@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from lapor.reports.actors import Actor
+from lapor.accounts.actors import Actor
 from lapor.reports.models import Attachment
 from lapor.reports.services import report_act
 from lapor.reports.thumbnails import MAX_SIDE

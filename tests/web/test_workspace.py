@@ -10,10 +10,10 @@ from datetime import timedelta
 
 import pytest
 
+from lapor.accounts.actors import Actor
 from lapor.accounts.models import Position, Role, User
 from lapor.core import clock
 from lapor.reports import selectors, workflow
-from lapor.reports.actors import Actor
 from lapor.reports.models import Report
 from lapor.reports.services import report_act
 from lapor.reports.sweep import sla_sweep

@@ -17,9 +17,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lapor.accounts.actors import Actor
 from lapor.agencies.models import Agency
 from lapor.core.errors import DomainError
-from lapor.reports.actors import Actor
 
 from .. import services
 from ..models import Role, User

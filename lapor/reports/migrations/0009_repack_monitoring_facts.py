@@ -1,5 +1,5 @@
 """The monitoring facts were a JSON object (first follow-up as an ISO time); 0008 made the column
-text. Write them as the packed array of lapor/monev/facts.py. A migration of its own: PostgreSQL
+text. Write them as the packed array of lapor/rollups/facts.py. A migration of its own: PostgreSQL
 refuses to ALTER a table in the transaction that updated its rows (pending deferred triggers)."""
 
 import json
@@ -10,8 +10,8 @@ from django.db import migrations
 
 def repack_facts(apps, schema_editor):
     """The facts were a JSON object (first follow-up as an ISO time): write them as the packed
-    array of lapor/monev/facts.py (first follow-up as microseconds since 1970)."""
-    from lapor.monev.facts import pack
+    array of lapor/rollups/facts.py (first follow-up as microseconds since 1970)."""
+    from lapor.rollups.facts import from_legacy, pack
 
     epoch = datetime.fromisoformat("1970-01-01T00:00:00+00:00")
     connection = schema_editor.connection
@@ -32,7 +32,7 @@ def repack_facts(apps, schema_editor):
                 if "ff" in facts.get("ev", {}):
                     moment = datetime.fromisoformat(facts["ev"]["ff"][0])
                     facts["ev"]["ff"][0] = (moment - epoch) // (datetime.min.resolution)
-                updates.append([pack(facts), pk])
+                updates.append([pack(from_legacy(facts)), pk])
             cursor.executemany("UPDATE reports_report SET monitoring_facts = %s WHERE id = %s", updates)
             last = rows[-1][0]
 

@@ -4,8 +4,8 @@ lapor.reports (states, effects, ombudsman); these only read them."""
 
 from django import template
 
+from lapor.accounts.actors import Actor
 from lapor.reports import ombudsman
-from lapor.reports.actors import Actor
 from lapor.reports.effects import next_ombudsman_outcomes
 from lapor.reports.states import OmbudsmanOutcome
 

@@ -6,9 +6,12 @@ Safe to run again at any time (after an upgrade ships new fixtures): see lapor/a
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from lapor.agencies import loader
 from lapor.agencies.models import Agency, Category, Region, SlaPolicy
+from lapor.rollups import refresh
+from lapor.rollups.lookups import forget_lookups
 
 
 class Command(BaseCommand):
@@ -24,7 +27,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, regions_level, **options):
         started = time.monotonic()
-        result = loader.load_all(regions_level=regions_level)
+        with transaction.atomic():
+            result = loader.load_all(regions_level=regions_level)
+            # A category whose national priority changed: its reports' rollup cells move (in
+            # the background), asked for in the load's transaction.
+            for category_id in result["priority_changed"]:
+                refresh.request_category(category_id)
+        forget_lookups()
         elapsed = time.monotonic() - started
 
         def detail(counter):
@@ -36,6 +45,9 @@ class Command(BaseCommand):
                           f"{Agency.objects.count():,} in table")
         self.stdout.write(f"categories: {sum(result['categories'].values()):,} loaded "
                           f"({detail(result['categories'])}); {Category.objects.count():,} in table")
+        if result["priority_changed"]:
+            self.stdout.write(f"categories whose priority changed: {len(result['priority_changed'])} "
+                              "(their monitoring figures are recounted in the background)")
         self.stdout.write(f"sla policies: {result['sla_created']} default(s) created; "
                           f"{SlaPolicy.objects.count():,} in table")
         self.stdout.write(self.style.SUCCESS(f"reference data loaded in {elapsed:.1f} s"))

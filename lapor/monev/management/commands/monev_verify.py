@@ -8,7 +8,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from lapor.monev import rollups
+from lapor.monev import recount
 
 
 class Command(BaseCommand):
@@ -27,14 +27,14 @@ class Command(BaseCommand):
                 self.stderr.write(f"  {recount.reports} reports, {recount.events} events")
 
         if options["rebuild"]:
-            result = rollups.rebuild(batch=options["batch"], progress=progress)
+            result = recount.rebuild(batch=options["batch"], progress=progress)
             self.stdout.write(
                 f"rebuilt from {result.reports} reports and {result.events} events: {len(result.cells)} rollup cells, "
                 f"{len(result.days)} duration cells, {result.facts_differ} reports' facts rewritten "
                 f"({time.monotonic() - started:.1f} s)"
             )
             return
-        check = rollups.verify(progress=progress, limit=options["limit"])
+        check = recount.verify(progress=progress, limit=options["limit"])
         self.stdout.write(
             f"recounted {check.reports} reports and {check.events} events, compared {check.cells_checked} cells "
             f"({time.monotonic() - started:.1f} s)"

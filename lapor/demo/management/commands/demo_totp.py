@@ -9,7 +9,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lapor.accounts.models import User
 from lapor.demo.totp import demo_key_base32, is_demo_device, next_code
-from lapor.reports.management.commands.load_demo import demo_mode_enabled
+
+from .load_demo import demo_mode_enabled
 
 
 class Command(BaseCommand):
