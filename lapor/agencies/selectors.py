@@ -87,6 +87,20 @@ def provinces():
     return Region.objects.filter(level=Region.Level.PROVINCE).order_by("name")
 
 
+def regions_under(code: str):
+    """The regions one level below this one, by name; the provinces when `code` is empty."""
+    return Region.objects.filter(parent_id=code).order_by("name") if code else provinces()
+
+
+def category_id_of(code: str) -> int | None:
+    """The id of the category with this code, or None (a filter's value from a URL)."""
+    return Category.objects.filter(code=code).values_list("pk", flat=True).first()
+
+
+def is_province(code: str) -> bool:
+    return Region.objects.filter(code=code, level=Region.Level.PROVINCE).exists()
+
+
 def category_label(category) -> str:
     """"Name (Parent)" for a sub-category, as suggestions and search results show it."""
     return f"{category.name} ({category.parent.name})" if category.parent_id else category.name

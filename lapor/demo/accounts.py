@@ -39,6 +39,7 @@ class DemoAccounts:
     table: list[tuple[str, str, str]] = field(default_factory=list)  # (username, role, agency) of the role accounts
     officers: int = 0  # all officer accounts, role accounts included
     warnings: list[str] = field(default_factory=list)
+    ombudsman: Actor | None = None  # records its outcomes on the transferred reports
 
 
 class _Maker:
@@ -104,8 +105,11 @@ def ensure_accounts(catalog: Catalog) -> DemoAccounts:
 
     city = catalog.demo_city.agency
     role_account(f"apip.{catalog.demo_city.slug}", f"APIP {city}", Role.AUDITOR, city, f"Inspektorat (APIP) {city}")
+    ombudsman = None
     for agency, role, username in _supervisors(catalog):
-        role_account(username, f"Pengawas {agency}", role, agency, f"Pengawas {agency}")
+        supervisor = role_account(username, f"Pengawas {agency}", role, agency, f"Pengawas {agency}")
+        if role == Role.OMBUDSMAN:
+            ombudsman = supervisor
 
     citizen = make.user(DEMO_CITIZEN, "Warga Demo")
     table.append((DEMO_CITIZEN, "reporter (citizen)", "-"))
@@ -114,7 +118,7 @@ def ensure_accounts(catalog: Catalog) -> DemoAccounts:
     # Officials must sign in with a second factor: theirs is a published demo key (lapor/demo/totp.py).
     not_official = {citizen.pk} | {c.pk for c in citizens}
     ensure_demo_devices([u for u in make.users.values() if u.pk not in not_official])
-    return DemoAccounts(desk, admins, liaisons, citizen, citizens, table, officers, make.warnings)
+    return DemoAccounts(desk, admins, liaisons, citizen, citizens, table, officers, make.warnings, ombudsman)
 
 
 def _quiet(make: _Maker):

@@ -134,6 +134,15 @@ APPEALS = (
 )
 OMBUDSMAN_CONSENT = ("Saya setuju laporan ini diteruskan ke Ombudsman.", "Setuju, mohon Ombudsman menangani.", "")
 OMBUDSMAN_DECLINE = ("Saya masih menunggu tindak lanjut dari instansi.", "")
+# The Ombudsman's outcome on a transferred report, written to the reporter (at least 10 characters).
+OMBUDSMAN_OUTCOMES = {
+    "accepted": ("Laporan Anda kami terima untuk diperiksa. Kami akan meminta klarifikasi dari instansi terkait.",
+                 "Laporan diterima untuk pemeriksaan lebih lanjut oleh Ombudsman."),
+    "resolved": ("Instansi telah melakukan perbaikan setelah pemeriksaan Ombudsman. Laporan dinyatakan selesai.",
+                 "Maladministrasi telah dikoreksi oleh instansi; pemeriksaan kami tutup dengan penyelesaian."),
+    "closed": ("Setelah pemeriksaan, tidak ditemukan maladministrasi. Pemeriksaan ditutup.",
+               "Pemeriksaan ditutup karena substansi laporan sedang ditangani lembaga lain."),
+}
 
 # The periodic survey of the platform's users (lapor/demo/survey.py). {triwulan} {tahun} are
 # the period's quarter and year.

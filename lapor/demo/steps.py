@@ -18,7 +18,7 @@ from lapor.accounts.actors import Actor
 from lapor.core import workdays
 from lapor.reports.effects import MAX_TRANSFERS
 from lapor.reports.models import Report
-from lapor.reports.states import TERMINAL, Action as A
+from lapor.reports.states import OMBUDSMAN_NEXT_OUTCOMES, TERMINAL, Action as A, OmbudsmanOutcome, Status
 
 from .accounts import DemoAccounts
 from .catalog import Office
@@ -71,6 +71,8 @@ class Director:
         self.accounts = accounts
 
     def next_step(self, case: Case, now: datetime) -> Step | None:
+        if case.status == Status.OMBUDSMAN:
+            return self._ombudsman(case, now)
         if case.status in TERMINAL or (case.plan.stall == case.status and not case.resumed):
             return None
         return getattr(self, f"_{case.status}")(case, now)
@@ -83,6 +85,20 @@ class Director:
         action = A.OMBUDSMAN_CONSENT if consent else A.OMBUDSMAN_DECLINE
         note = self.text.ombudsman(consent)
         return Step(citizen_time(now, 3, 96, self.rng), action, case.reporter, lambda r, t: {"note": note})
+
+    def _ombudsman(self, case: Case, now: datetime) -> Step | None:
+        """The Ombudsman's outcomes on a transferred report, some working days apart: most cases
+        accepted for examination first, then resolved or closed (ADR 0023)."""
+        following = OMBUDSMAN_NEXT_OUTCOMES[case.report.ombudsman_outcome or ""]
+        if not following or self.accounts.ombudsman is None:
+            return None
+        if OmbudsmanOutcome.ACCEPTED in following and self.rng.random() < 0.8:
+            outcome = OmbudsmanOutcome.ACCEPTED
+        else:
+            outcome = OmbudsmanOutcome.RESOLVED if self.rng.random() < 0.6 else OmbudsmanOutcome.CLOSED
+        note = self.text.ombudsman_outcome(outcome)
+        at = office_time(now, self.rng.randint(3, 12), DESK_TZ, self.rng)
+        return Step(at, A.OMBUDSMAN_OUTCOME, self.accounts.ombudsman, lambda r, t: {"outcome": str(outcome), "note": note})
 
     # --- timing ------------------------------------------------------------------------------
     def _office_at(self, case: Case, now: datetime, stage: str, tz: str) -> datetime:

@@ -208,6 +208,9 @@ class TextGenerator:
     def ombudsman(self, consent: bool) -> str:
         return self.pick(P.OMBUDSMAN_CONSENT if consent else P.OMBUDSMAN_DECLINE)
 
+    def ombudsman_outcome(self, outcome: str) -> str:
+        return self.pick(P.OMBUDSMAN_OUTCOMES[outcome])
+
     # --- the agency admin ---------------------------------------------------------------------
     def forward_note(self, unit_name: str, *, appeal: bool = False) -> str:
         return self.pick(P.APPEAL_FORWARD_NOTES if appeal else P.FORWARD_NOTES).format(unit=unit_name)

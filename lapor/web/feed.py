@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lapor.accounts.actors import Actor
-from lapor.agencies.models import Category, Region
+from lapor.agencies.selectors import category_id_of, is_province, provinces, top_categories
 from lapor.core.errors import DomainError
 from lapor.reports import public, selectors, services
 from lapor.reports.public_view import feed_text
@@ -40,7 +40,7 @@ def _date(value: str, label: str, errors: list[str]) -> date | None:
 def _filter_from(params, errors: list[str]) -> public.FeedFilter:
     category = None
     if params.get("kategori"):
-        category = Category.objects.filter(code=params["kategori"]).values_list("pk", flat=True).first()
+        category = category_id_of(params["kategori"])
         if category is None:
             errors.append(_("There is no such category."))
     status = params.get("status", "")
@@ -48,7 +48,7 @@ def _filter_from(params, errors: list[str]) -> public.FeedFilter:
         errors.append(_("There is no such status."))
         status = ""
     province = params.get("provinsi", "")
-    if province and not Region.objects.filter(code=province, level=Region.Level.PROVINCE).exists():
+    if province and not is_province(province):
         errors.append(_("There is no such province."))
         province = ""
     f = public.FeedFilter(
@@ -95,8 +95,8 @@ def feed(request):
             # Every field with a default: a lookup that fails in a template is logged at DEBUG with
             # the whole QueryDict, which would put a searched NIK or phone number in the logs.
             "params": {field: request.GET.get(field, "") for field in FEED_FIELDS},
-            "categories": Category.objects.filter(parent__isnull=True).order_by("name"),
-            "provinces": Region.objects.filter(level=Region.Level.PROVINCE).order_by("name"),
+            "categories": top_categories(),
+            "provinces": provinces(),
             "statuses": [(s, Status(s).label) for s in public.PUBLIC_STATUSES],
             "supported": public.supported_by(request.user, [r.pk for r in rows]),
         },

@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lapor.accounts.actors import Actor
-from lapor.agencies.models import Region
-from lapor.agencies.selectors import active_categories, categories_matching, category_label, receiving_agencies
+from lapor.agencies.selectors import (
+    active_categories, categories_matching, category_label, provinces, receiving_agencies, regions_under,
+)
 from lapor.core.errors import DomainError, InvalidInput, RateLimited
 from lapor.core.numbers import human_size
 from lapor.core.ratelimit import client_address, hit
@@ -152,7 +153,7 @@ def _location_lists(values: dict) -> dict:
     """The options of each location level below the ones chosen. A chosen code that is not one
     of its level's options (a stale or hand-made value) is dropped with everything below it."""
     names = ("regencies", "districts", "villages")
-    lists = {"provinces": list(Region.objects.filter(level=Region.Level.PROVINCE).order_by("name")),
+    lists = {"provinces": list(provinces()),
              **{name: [] for name in names}}
     options = lists["provinces"]
     for n, level in enumerate(LOCATION_LEVELS):
@@ -162,7 +163,7 @@ def _location_lists(values: dict) -> dict:
                 values.pop(below, None)
             break
         if n < len(names):
-            options = lists[names[n]] = list(Region.objects.filter(parent_id=code).order_by("name"))
+            options = lists[names[n]] = list(regions_under(code))
     return lists
 
 
@@ -198,7 +199,7 @@ def _resolve_category(data) -> str:
 def regions(request):
     """Child regions of a region, for the location pickers' script."""
     parent = request.GET.get("parent", "")[:20]
-    rows = Region.objects.filter(parent_id=parent).order_by("name") if parent else Region.objects.filter(level="province")
+    rows = regions_under(parent)
     return render(request, "web/region_options.html", {"regions": rows, "parent": parent})
 
 

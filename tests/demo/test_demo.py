@@ -67,7 +67,12 @@ def test_demo_reports_walk_legal_paths_into_every_status(demo_registry):
         assert status == reports[report_id].status and reports[report_id].version == len(events)
     # The sweep ran at simulated times: overdue marks, escalations, automatic closures, offers.
     done = set(ReportEvent.objects.values_list("action", flat=True))
-    assert {Action.MARK_OVERDUE, Action.ESCALATE, Action.AUTO_CLOSE, Action.OFFER_OMBUDSMAN, Action.OMBUDSMAN_CONSENT} <= done
+    assert {Action.MARK_OVERDUE, Action.ESCALATE, Action.AUTO_CLOSE, Action.OFFER_OMBUDSMAN, Action.OMBUDSMAN_CONSENT,
+            Action.OMBUDSMAN_OUTCOME} <= done
+    # The Ombudsman's work list has cases at every point: awaiting, accepted, concluded.
+    transferred = Report.objects.filter(status=Status.OMBUDSMAN)
+    assert transferred.filter(ombudsman_outcome="").exists() or transferred.filter(ombudsman_outcome="accepted").exists()
+    assert transferred.exclude(ombudsman_outcome="").exists()
     assert Report.objects.filter(escalation_level=2, status=Status.AT_AGENCY).exists()
     assert Report.objects.filter(transfer_count=3).exists()
     # Spread over the period, over channels, regions and agencies; some anonymous, some confidential.
