@@ -301,14 +301,13 @@ def submit_time(rng, now: datetime) -> datetime:
 
 class Simulator:
     def __init__(self, world: World, rng: random.Random, now: datetime, corpus=None):
-        from lapor.reports import deadlines
         from lapor.reports.models import Report, ReportEvent
         from lapor.reports.states import ACTIVE
         from lapor.reports.sweep import next_due
-        from lapor.reports.transition import transition
+        from lapor.reports.transition import submission, transition
 
         self.w, self.rng, self.now, self.corpus = world, rng, now, corpus
-        self.deadlines, self.transition, self.next_due = deadlines, transition, next_due
+        self.submission, self.transition, self.next_due = submission, transition, next_due
         self.Report, self.ReportEvent = SimReport, SimEvent
         if not _REPORT_DEFAULTS:
             _REPORT_DEFAULTS.update(_defaults(Report))
@@ -360,29 +359,8 @@ class Simulator:
             version=1,
             **person,
         )
-        if target is not None:
-            r.status = "at_agency"
-            r.agency = target
-            r.received_at = t0
-            self.deadlines.start_stage(r, "agency_verification", t0)
-        else:
-            r.status = "submitted"
-            self.deadlines.start_stage(r, "desk_verification", t0)
-        self.deadlines.start_ombudsman_clock(r, t0)
         r._intended = intended
-        ev = self.ReportEvent(
-            report=r,
-            seq=1,
-            action="submit",
-            from_status="",
-            to_status=r.status,
-            actor=reporter,
-            actor_role="reporter",
-            note_public=True,
-            data={"channel": r.channel, "target_agency": target.code if target else None},
-            created_at=t0,
-        )
-        return r, [ev]
+        return r, [self.submission(r, target, reporter, t0, event_class=self.ReportEvent)]
 
     def actor_for(self, r, role):
         """(user, position) acting in this role on the report."""

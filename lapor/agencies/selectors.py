@@ -30,6 +30,18 @@ def agency_and_units(agency_ids: set[int]) -> set[int]:
 NEVER_RECEIVES = (Agency.Kind.UNIT, Agency.Kind.NATIONAL_DESK)
 
 
+def tops(parents: dict[int, int | None]) -> dict[int, int]:
+    """Each agency of `parents` (agency id -> its parent's id, None at the top) -> its top agency.
+    A parent missing from the map counts as a top."""
+    top = {}
+    for pk in parents:
+        node = pk
+        while parents.get(node) is not None:
+            node = parents[node]
+        top[pk] = node
+    return top
+
+
 def receiving_agencies():
     """Active agencies a report may be disposed to, or filed with directly by its reporter."""
     return Agency.objects.exclude(kind__in=NEVER_RECEIVES).filter(is_active=True)

@@ -17,7 +17,7 @@ from math import floor
 
 from lapor.accounts.models import Position, Role
 from lapor.agencies.models import Agency, AgencyDecree
-from lapor.agencies.selectors import agency_and_units
+from lapor.agencies.selectors import agency_and_units, tops
 from lapor.core import workdays
 from lapor.reports.models import Report, ReportEvent
 from lapor.reports.states import AGENCY_DECISIONS, DESK_DECISIONS, IN_PROCESS, Action, Status
@@ -338,13 +338,7 @@ def _re_dispositions(scope: Scope, period: Period) -> int:
 def _top_of(tree: set[int]) -> dict[int, int]:
     """Each agency or unit of `tree` -> its top agency."""
     parents = dict(Agency.objects.filter(pk__in=tree).values_list("pk", "parent_id"))
-    top = {}
-    for pk in tree:
-        node = pk
-        while parents.get(node) is not None:
-            node = parents[node]
-        top[pk] = node
-    return top
+    return tops({pk: parents.get(pk) for pk in tree})
 
 
 def connected_agencies(agency_ids: set[int]) -> set[int]:

@@ -27,16 +27,16 @@ from lapor.core.errors import Conflict, DomainError, IllegalTransition, InvalidI
 from lapor.rollups import recording as rollups
 from lapor.rollups.writing import leading
 
-from . import deadlines, public, workflow
+from . import public, workflow
 from .actors import roles_on
 from .attachments import CheckedFile, check_uploads, check_uploads_each
 from .effects import EFFECTS
 from .intake import clean_submission
 from .models import Attachment, IdempotencyRecord, Report, ReportEvent, ReportSupport
 from .selectors import can_view
-from .states import Action, ActorRole, Status
+from .states import Action, ActorRole
 from .tokens import new_tracking_number, normalise_tracking_number, reporter_secret_for
-from .transition import transition
+from .transition import submission, transition
 
 
 @dataclass
@@ -139,28 +139,9 @@ def _create(clean, actor: Actor, checked: list[CheckedFile], stored: list[str]) 
         updated_at=now,
         version=1,
     )
-    if clean.target_agency is not None:
-        # The reporter chose the agency: it goes straight to that agency's admin.
-        report.status = Status.AT_AGENCY
-        report.agency = clean.target_agency
-        report.received_at = now
-        deadlines.start_stage(report, "agency_verification", now)
-    else:
-        report.status = Status.SUBMITTED
-        deadlines.start_stage(report, "desk_verification", now)
-    deadlines.start_ombudsman_clock(report, now)
     report.tracking_number = new_tracking_number()
-    event = ReportEvent(
-        seq=1,
-        action=Action.SUBMIT,
-        from_status="",
-        to_status=report.status,
-        actor=actor.user if actor.user_id else None,
-        actor_role=ActorRole.REPORTER,
-        note_public=True,
-        data={"channel": report.channel, "target_agency": clean.target_agency.code if clean.target_agency else None},
-        created_at=now,
-    )
+    # Where it starts (the agency the reporter chose, else the desk) and its first event.
+    event = submission(report, clean.target_agency, actor.user if actor.user_id else None, now)
     _write(report, event, created=True, reindex=True)
     _store_attachments(report, event, checked, now, stored)
     return report

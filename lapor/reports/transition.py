@@ -1,6 +1,6 @@
 """One move of a report's lifecycle, in memory: the one definition of what a transition does.
 
-`transition` checks the move against `workflow.TABLE` for the role acting, runs the action's
+`submission` is a new report's first move; `transition` checks every later move against `workflow.TABLE` for the role acting, runs the action's
 effect (`effects.EFFECTS`), ends the stage whose clock was running (`deadlines.stage_end`),
 sets the status, version and time of the change, and returns the new event — unsaved. Of the
 actor it takes only the role, the position and the user to record; it writes nothing and asks
@@ -23,7 +23,34 @@ from lapor.core.errors import NotAllowed
 from . import deadlines, workflow
 from .effects import EFFECTS, Context
 from .models import ReportEvent
-from .states import Action
+from .states import Action, ActorRole, Status
+
+
+def submission(report, target_agency, user, now: datetime, *, event_class=ReportEvent):
+    """A new report's first move: to the agency the reporter chose (its admin verifies it), else
+    to the national desk; its stage clock and the Ombudsman clock started. Returns the `submit`
+    event, built with `event_class` and not saved. The report carries its channel already."""
+    if target_agency is not None:
+        report.status = Status.AT_AGENCY
+        report.agency = target_agency
+        report.received_at = now
+        deadlines.start_stage(report, "agency_verification", now)
+    else:
+        report.status = Status.SUBMITTED
+        deadlines.start_stage(report, "desk_verification", now)
+    deadlines.start_ombudsman_clock(report, now)
+    return event_class(
+        report=report,
+        seq=1,
+        action=Action.SUBMIT,
+        from_status="",
+        to_status=report.status,
+        actor=user,
+        actor_role=ActorRole.REPORTER,
+        note_public=True,
+        data={"channel": report.channel, "target_agency": target_agency.code if target_agency is not None else None},
+        created_at=now,
+    )
 
 
 def transition(report, action: str, role: str, position, user, payload: dict, now: datetime, *, event_class=ReportEvent):

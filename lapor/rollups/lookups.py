@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lapor.agencies.models import Agency, Category
+from lapor.agencies.selectors import tops
 from lapor.core import workdays
 from lapor.core.ttlcache import TtlCache
 
@@ -22,16 +23,9 @@ class _Tables:
 
 def _load() -> _Tables:
     rows = list(Agency.objects.values_list("pk", "code", "parent_id", "timezone"))
-    parents = {pk: parent for pk, _code, parent, _tz in rows}
-    top = {}
-    for pk in parents:
-        node = pk
-        while parents.get(node) is not None:
-            node = parents[node]
-        top[pk] = node
     return _Tables(
         by_code={code: pk for pk, code, _parent, _tz in rows},
-        top=top,
+        top=tops({pk: parent for pk, _code, parent, _tz in rows}),
         tz={pk: tz for pk, _code, _parent, tz in rows},
         priority=dict(Category.objects.values_list("pk", "is_priority")),
     )
