@@ -8,13 +8,15 @@ calendar, the intake's region and category tables): each process loads it once a
     _policies.get()      # loaded on the first call, then kept 60 s
     _policies.forget()   # the next get() loads again
 
-One load at a time per cache (other threads wait for it and then use its value); a `forget()`
-during a load is not undone by that load: the value it brings is returned to its caller but
-not kept. Nothing is shared between processes: each keeps its own copy for at most `seconds`."""
+No lock is held while loading: two threads that find the value stale may both load it (the
+loads read the database; a thread waiting on another's load while it holds a transaction that
+load needs would wait for the database's lock timeout — seen with SQLite's writer lock). A
+`forget()` during a load is not undone by that load: the value it brings is returned to its
+caller but not kept. Nothing is shared between processes: each keeps its own copy for at most
+`seconds`."""
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import Callable, Generic, TypeVar
 
@@ -27,21 +29,16 @@ class TtlCache(Generic[T]):
         self.seconds = seconds
         self._entry: tuple[float, T] | None = None  # (loaded at, value), replaced whole
         self._generation = 0  # counts forget(): a load that started before one is not kept
-        self._lock = threading.Lock()
 
     def get(self) -> T:
         entry = self._entry
         if entry is not None and time.monotonic() - entry[0] < self.seconds:
             return entry[1]
-        with self._lock:
-            entry = self._entry
-            if entry is not None and time.monotonic() - entry[0] < self.seconds:
-                return entry[1]  # loaded by another thread while this one waited
-            generation = self._generation
-            value = self.load()
-            if generation == self._generation:
-                self._entry = (time.monotonic(), value)
-            return value
+        generation = self._generation
+        value = self.load()
+        if generation == self._generation:
+            self._entry = (time.monotonic(), value)
+        return value
 
     def forget(self) -> None:
         """Load again at the next get()."""
