@@ -34,8 +34,8 @@ def queue_rows(page: Page):
 
 # An action's POST here sometimes answers about five seconds late (one run in three or four on
 # this session's machine, the browser waiting on the POST; the server's handler itself was not
-# seen to take over 2.5 s, and SQLite's lock timeout was ruled out). Until the stall is found,
-# the confirmations after a POST wait up to 20 s; a longer one still fails.
+# seen to take over 2.5 s, and a 0.5 s SQLite lock timeout did not turn it into an error).
+# Until the stall is found, the confirmations after a POST wait up to 20 s; longer still fails.
 STALL_MS = 20_000
 
 
