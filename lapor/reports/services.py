@@ -296,10 +296,14 @@ def refresh_monitoring_facts(report_ids) -> int:
     ids = list(report_ids)
     for start in range(0, len(ids), 500):
         with transaction.atomic():
-            reports = Report.objects.select_for_update().filter(pk__in=ids[start : start + 500]).order_by("pk")
+            reports = list(Report.objects.select_for_update().filter(pk__in=ids[start : start + 500]).order_by("pk"))
+            events_of: dict[int, list] = {report.pk: [] for report in reports}
+            chunk_events = (ReportEvent.objects.filter(report_id__in=list(events_of))
+                            .only("report_id", "action", "data", "created_at").order_by("report_id", "seq"))
+            for event in chunk_events:  # one query per chunk, not one per report
+                events_of[event.report_id].append(event)
             for report in reports:
-                events = ReportEvent.objects.filter(report=report).only("action", "data", "created_at").order_by("seq")
-                if rollups.refreshed(report, events):
+                if rollups.refreshed(report, events_of[report.pk]):
                     Report.objects.filter(pk=report.pk).update(monitoring_facts=report.monitoring_facts)
                     changed += 1
     return changed
