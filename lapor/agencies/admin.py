@@ -36,10 +36,11 @@ class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("parent",)
 
     def save_model(self, request, obj, form, change):
-        was = Category.objects.filter(pk=obj.pk).values_list("is_priority", flat=True).first() if change else None
+        was = Category.objects.filter(pk=obj.pk).values_list("is_priority", "parent_id").first() if change else None
         super().save_model(request, obj, form, change)
-        if change and was is not None and was != obj.is_priority:
-            # Its reports move between the KSP filter's rollup cells, in the background.
+        if change and was is not None and was != (obj.is_priority, obj.parent_id):
+            # Its reports (and those of the categories under it) move between the KSP filter's
+            # and the hot spots' rollup cells, in the background.
             refresh.request_category(obj.pk)
 
 

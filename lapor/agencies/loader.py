@@ -159,12 +159,12 @@ def load_all(regions_level: str = Region.Level.VILLAGE) -> dict:
         before = {name: model.objects.count() for name, model in models.items()}
         regions = load_regions(regions_level)
         agencies = load_agencies()
-        was_priority = dict(Category.objects.values_list("pk", "is_priority"))
+        was = {pk: rest for pk, *rest in Category.objects.values_list("pk", "is_priority", "parent_id")}
         categories = load_categories()
-        # Existing categories whose national priority the fixture changed: their reports' rollup
-        # cells are to move (the caller asks for it: a layer above this one).
-        priority_changed = sorted(pk for pk, is_priority in Category.objects.values_list("pk", "is_priority")
-                                  if pk in was_priority and was_priority[pk] != is_priority)
+        # Existing categories whose national priority or parent the fixture changed: their
+        # reports' rollup cells are to move (the caller asks for it: a layer above this one).
+        categories_changed = sorted(pk for pk, *now in Category.objects.values_list("pk", "is_priority", "parent_id")
+                                  if pk in was and was[pk] != now)
         slas_created = ensure_default_slas()
         loaded = {"regions": regions, "agencies": agencies, "categories": categories}
         # An upsert does not say which rows were new: rows in the fixtures = created + refreshed.
@@ -181,4 +181,4 @@ def load_all(regions_level: str = Region.Level.VILLAGE) -> dict:
             **summary,
         )
     return {"regions": regions, "agencies": agencies, "categories": categories, "sla_created": slas_created,
-            "priority_changed": priority_changed}
+            "categories_changed": categories_changed}

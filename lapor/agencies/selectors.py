@@ -23,6 +23,15 @@ def agency_and_units(agency_ids: set[int]) -> set[int]:
     return found
 
 
+def category_and_below(category_id: int) -> set[int]:
+    """The category and every category under it (one query per level)."""
+    found = frontier = {category_id}
+    while frontier:
+        frontier = set(Category.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        found = found | frontier
+    return found
+
+
 # --- where a report may go ---------------------------------------------------------------------------
 # A report goes to an agency, whose admin forwards it to a unit; never to a unit directly, and never
 # back to the national desk, which sends reports on. One definition for the forms, the effects and
@@ -31,13 +40,15 @@ NEVER_RECEIVES = (Agency.Kind.UNIT, Agency.Kind.NATIONAL_DESK)
 
 
 def tops(parents: dict[int, int | None]) -> dict[int, int]:
-    """Each agency of `parents` (agency id -> its parent's id, None at the top) -> its top agency.
-    A parent missing from the map counts as a top."""
+    """Each node of a tree of agencies or of categories (`parents`: id -> its parent's id, None
+    at the top) -> the one at its top. A parent missing from the map counts as a top; a cycle in
+    bad data ends the walk where it closes."""
     top = {}
     for pk in parents:
-        node = pk
-        while parents.get(node) is not None:
+        node, seen = pk, {pk}
+        while parents.get(node) is not None and parents[node] not in seen:
             node = parents[node]
+            seen.add(node)
         top[pk] = node
     return top
 

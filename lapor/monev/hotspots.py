@@ -17,8 +17,9 @@ others); only these counts are read and shown — never a report's text, number 
 The national and province dashboards show hot spots; the narrowed ones (KSP, Ombudsman) and the
 agency scopes do not (ADR 0026).
 
-One grouped query over both periods (the `report_submitted` index on `submitted_at`), then the
-names of the few categories and regions found."""
+Read from the rollups (ADR 0019): the cells `lapor.rollups` keeps per submission day, top-level
+category and area (basis H), summed over each period's whole months and ragged days like the
+other figures (`rollups.segments`); then the names of the few categories and regions found."""
 
 from __future__ import annotations
 
@@ -26,16 +27,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
-from django.db.models.functions import Substr
+from django.db.models import Sum
 
 from lapor.agencies.models import Category, Region
-from lapor.reports.models import Report
+from lapor.rollups import areas
+from lapor.rollups.cells import HOT_SPOT
+from lapor.rollups.models import Rollup
 
+from .rollups import segments, summed
 from .scopes import Period
 
 LIMIT = 10  # rows shown: the top of the list is what people act on
-PROVINCE_CODE_LENGTH, REGENCY_CODE_LENGTH = 2, 5  # "35", "35.78"
 
 
 @dataclass(frozen=True)
@@ -70,35 +72,35 @@ def hot_spots(period: Period, province_code: str = "", limit: int = LIMIT) -> li
     previous period, ties by the relative increase (a rise from nothing first), then by the
     count now; at most `limit`. `province_code` "" is the whole country by province; a province's
     code is that province by regency and city."""
-    before = previous(period)
-    reports = Report.objects.filter(submitted_at__gte=before.start, submitted_at__lt=period.end, category__isnull=False)
-    if province_code:
-        reports = reports.filter(region__code__startswith=province_code + ".")
-        length = REGENCY_CODE_LENGTH
-    else:
-        length = PROVINCE_CODE_LENGTH
-    in_period = Q(submitted_at__gte=period.start)
-    rows = (
-        reports.annotate(area=Substr("region_id", 1, length))
-        .values("category_id", "area")
-        .annotate(now=Count("pk", filter=in_period), before=Count("pk", filter=~in_period))
-        .order_by()
-    )
-    top = _top_categories()
-    counts: dict[tuple[int, str], list[int]] = {}
-    for row in rows:
-        key = (top[row["category_id"]], row["area"])
-        pair = counts.setdefault(key, [0, 0])
-        pair[0] += row["now"]
-        pair[1] += row["before"]
-    names = dict(Region.objects.filter(code__in={area for _c, area in counts}).values_list("code", "name"))
-    categories = dict(Category.objects.filter(pk__in={c for c, _a in counts}).values_list("pk", "name"))
+    now, before = counts(period, province_code), counts(previous(period), province_code)
+    pairs = now.keys() | before.keys()
+    names = dict(Region.objects.filter(code__in={area for _c, area in pairs}).values_list("code", "name"))
+    categories = dict(Category.objects.filter(pk__in={c for c, _a in pairs}).values_list("pk", "name"))
     spots = [
-        HotSpot(categories[category], area, names.get(area, area), now, was)
-        for (category, area), (now, was) in counts.items()
+        HotSpot(categories.get(category, str(category)), area, names.get(area, area),
+                now.get((category, area), 0), before.get((category, area), 0))
+        for category, area in pairs
     ]
     spots.sort(key=_rising_first)
     return spots[:limit]
+
+
+def counts(period: Period, province_code: str = "") -> dict[tuple[int, str], int]:
+    """{(top-level category id, area code): reports submitted in the period}: by province, or
+    for one province by regency and city."""
+    when = segments(period)
+    rows = Rollup.objects.filter(when.rows, basis=HOT_SPOT)
+    if province_code:
+        if not (len(province_code) == 2 and province_code.isdigit()):
+            return {}
+        first, last = areas.regencies_of(int(province_code))
+        rows = rows.filter(unit_id__gte=first, unit_id__lte=last)
+    out: dict[tuple[int, str], int] = {}
+    for (category, area), total in summed(rows, ["agency_id", "unit_id"], when.minus, {"n": Sum("received")}).items():
+        key = (category, areas.code(area if province_code else areas.province_of(area)))
+        out[key] = out.get(key, 0) + total["n"]
+    # a month's row less the days the period leaves out can be nothing
+    return {key: n for key, n in out.items() if n}
 
 
 def _rising_first(spot: HotSpot) -> tuple:
@@ -106,17 +108,3 @@ def _rising_first(spot: HotSpot) -> tuple:
     # A rise from nothing ranks above any ratio; a fall or no change has no claim to a ratio rank.
     rank = Decimal("Infinity") if relative is None and spot.change > 0 else (relative or Decimal(0))
     return (-spot.change, -rank, -spot.now, spot.category, spot.area)
-
-
-def _top_categories() -> dict[int, int]:
-    """Each category's top-level category (itself at the top). Categories are reference data: a
-    few hundred rows, read whole."""
-    parents = dict(Category.objects.values_list("pk", "parent_id"))
-    top = {}
-    for pk in parents:
-        node, seen = pk, set()
-        while parents.get(node) is not None and node not in seen:  # `seen`: a cycle in bad data ends the walk
-            seen.add(node)
-            node = parents[node]
-        top[pk] = node
-    return top

@@ -20,7 +20,7 @@ from lapor.rollups.writing import COUNTERS, KEY_COLUMNS
 
 REPORT_FIELDS = (
     "pk", "tracking_number", "status", "submitted_at", "received_at", "closed_at", "agency_id", "unit_id", "category_id",
-    "ombudsman_offered_at", "is_overdue", "reopen_count", "appeal_count", "monitoring_facts",
+    "region_id", "ombudsman_offered_at", "is_overdue", "reopen_count", "appeal_count", "monitoring_facts",
 )
 
 

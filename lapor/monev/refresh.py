@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 
 from django.db.models import Q
 
+from lapor.agencies.selectors import category_and_below
 from lapor.core import workdays
 from lapor.core.clock import WIB
 from lapor.reports.models import Report
@@ -27,9 +28,11 @@ def reports_spanning(day) -> Q:
 
 
 def refresh_category(category_id: int) -> int:
-    """A category became (or stopped being) a national priority: move its reports' cells."""
+    """A category became (or stopped being) a national priority, or moved under another
+    category: move its reports' cells, and those of the categories under it (whose priority it
+    passes on and whose top-level category it decides)."""
     forget_lookups()
-    reports = Report.objects.filter(category_id=category_id).order_by("pk")
+    reports = Report.objects.filter(category_id__in=category_and_below(category_id)).order_by("pk")
     return refresh_monitoring_facts(reports.values_list("pk", flat=True))
 
 

@@ -118,6 +118,18 @@ def _sums(queryset, group: str | None, minus: Q | None = None, sums: dict = SUMS
     return out
 
 
+def summed(queryset, groups: list[str], minus: Q | None, sums: dict) -> dict[tuple, dict[str, int]]:
+    """{(the groups' values...): {name: total}}; rows matching `minus` count negatively."""
+    queryset, fields = _signed(queryset, minus, groups)
+    out: dict[tuple, dict[str, int]] = {}
+    for row in queryset.values(*fields).annotate(**sums).order_by():
+        sign = -1 if row.pop(_MINUS, 0) else 1
+        total = out.setdefault(tuple(row.pop(group) for group in groups), dict.fromkeys(sums, 0))
+        for name, n in row.items():
+            total[name] += sign * (n or 0)
+    return out
+
+
 def _histograms(queryset, group: str | None, minus: Q | None = None) -> dict:
     """{group value (or None): {metric: {days: n}}}; rows matching `minus` count negatively."""
     out: dict = defaultdict(lambda: {FOLLOW_UP: defaultdict(int), COMPLETION: defaultdict(int)})

@@ -16,7 +16,7 @@ from .facts import Facts
 from .folding import wib_day
 from .lookups import lookups
 
-NATIONAL, AGENCY, AGENCY_TOTAL, EVENT, OVERDUE = "N", "A", "G", "E", "O"  # Rollup.basis
+NATIONAL, AGENCY, AGENCY_TOTAL, EVENT, OVERDUE, HOT_SPOT = "N", "A", "G", "E", "O", "H"  # Rollup.basis
 DAY, MONTH = "D", "M"  # Rollup.grain
 FOLLOW_UP, COMPLETION = "F", "C"  # RollupDays.metric
 # "Overdue now" is not about a day: its rows carry this date.
@@ -121,6 +121,10 @@ def contribution(facts: Facts | None) -> tuple[dict, dict]:
         add((EVENT, day, agency_id, 0, *flags), re_dispositions=1)
     if st.overdue:
         add((OVERDUE, NOW_DAY.isoformat(), st.agency_id, st.unit_id, *flags), overdue=1)
+    # The hot spots (lapor/monev/hotspots.py): reports by submission day, top-level category and
+    # area, whatever their status; no filter reads them, so no flags split them.
+    if st.category and st.area:
+        add((HOT_SPOT, st.submitted_day, st.category, st.area, False, False), received=1)
     return cells, days
 
 

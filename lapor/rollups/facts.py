@@ -20,6 +20,8 @@ Positions of the stored array (trailing nulls dropped):
     14 receptions decided: [[day after submission, agency id, on time 1/0], ...]
     15 "not our authority" answers: [[day after submission, agency id], ...]
     16 the pending reception: [day after submission, agency id]
+    17 the top-level category's id    18 the area number (`areas.number`: the regency, else the
+       province, of the report's location)    (null: none)
 
 Every date is relative to the submitted day, which comes first: moving a report in time (a
 data set copied into earlier years by bench/earlier_years.py) rewrites one number."""
@@ -71,6 +73,10 @@ class StateFacts:
     follow_up_days_agency: int | None = None
     completion_days: int | None = None
     completion_days_agency: int | None = None
+    # the hot spots' cell (`cells.HOT_SPOT`): the report's top-level category and the area of its
+    # location (lapor/rollups/areas.py); 0: none
+    category: int = 0
+    area: int = 0
 
 
 FLAGS = ("priority", "ombudsman", "ombudsman_offer_open", "overdue", "reopened", "appealed")
@@ -112,6 +118,8 @@ def pack(facts: Facts | None) -> str:
         [[rel(day), agency, int(on_time)] for day, agency, on_time in ev.receptions] or None,
         [[rel(day), agency] for day, agency in ev.not_ours] or None,
         None if ev.pending is None else [rel(ev.pending[0]), ev.pending[1]],
+        st.category or None,
+        st.area or None,
     ]
     while row[-1] is None:
         row.pop()
@@ -122,13 +130,13 @@ def unpack(text: str) -> Facts | None:
     if not text:
         return None
     row = json.loads(text)
-    row += [None] * (17 - len(row))
-    sd, sh, status, agency, unit, rd, bits, fn, fa, cn, ca, dd, ff, rt, rc, nr, pend = row
+    row += [None] * (19 - len(row))
+    sd, sh, status, agency, unit, rd, bits, fn, fa, cn, ca, dd, ff, rt, rc, nr, pend, cat, area = row
     midnight_us = sd * _DAY_US - _WIB_OFFSET_US
     state = StateFacts(
         status, _day(sd), sh, agency, unit, None if rd is None else _day(sd + rd),
         *(bool(bits >> i & 1) for i in range(len(FLAGS))),
-        fn, fa, cn, ca,
+        fn, fa, cn, ca, cat or 0, area or 0,
     )
     events = EventFacts(
         desk_on_time=None if dd is None else bool(dd),

@@ -10,6 +10,7 @@ from lapor.core import workdays
 from lapor.core.clock import WIB
 from lapor.reports.states import AGENCY_DECISIONS, DESK_DECISIONS, Action, Status
 
+from . import areas
 from .facts import EventFacts, Facts, StateFacts
 from .lookups import lookups
 
@@ -98,6 +99,8 @@ def derive(report, ev: EventFacts) -> Facts:
         overdue=bool(report.is_overdue),
         reopened=report.reopen_count > 0,
         appealed=report.appeal_count > 0,
+        category=lookups.top_category(report.category_id),
+        area=areas.number(report.region_id),
         **days,
     )
     return Facts(ev, state)

@@ -1,7 +1,7 @@
 """Reference data the rollup cells need, cached per process: agency codes -> ids, agencies ->
-their top agency and time zone, categories -> national priority. Read once and again every few
+their top agency and time zone, categories -> national priority and top-level category. Read once and again every few
 minutes or on a miss (agencies and categories change rarely; a changed category priority moves
-its reports' cells through a pending refresh)."""
+its reports' cells through a pending refresh, and so does a category moved under another)."""
 
 from __future__ import annotations
 
@@ -19,15 +19,18 @@ class _Tables:
     top: dict  # agency id -> its top agency's id
     tz: dict  # agency id -> time zone
     priority: dict  # category id -> is a national priority
+    top_category: dict  # category id -> its top-level category's id
 
 
 def _load() -> _Tables:
     rows = list(Agency.objects.values_list("pk", "code", "parent_id", "timezone"))
+    categories = list(Category.objects.values_list("pk", "parent_id", "is_priority"))
     return _Tables(
         by_code={code: pk for pk, code, _parent, _tz in rows},
         top=tops({pk: parent for pk, _code, parent, _tz in rows}),
         tz={pk: tz for pk, _code, _parent, tz in rows},
-        priority=dict(Category.objects.values_list("pk", "is_priority")),
+        priority={pk: is_priority for pk, _parent, is_priority in categories},
+        top_category=tops({pk: parent for pk, parent, _p in categories}),
     )
 
 
@@ -54,6 +57,12 @@ class _Lookups:
         if category_id is None:
             return False
         return bool(_having("priority", category_id).priority.get(category_id))
+
+    def top_category(self, category_id) -> int:
+        """The top-level category's id (0: no category)."""
+        if category_id is None:
+            return 0
+        return _having("top_category", category_id).top_category.get(category_id, category_id)
 
     def timezone(self, agency_id) -> str:
         return _having("tz", agency_id).tz.get(agency_id) or workdays.DEFAULT_TZ

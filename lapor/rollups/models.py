@@ -12,10 +12,12 @@ class RollupKey(models.Model):
     shard number 0-15 from the tracking number, so concurrent submissions update different rows),
     A = an agency's cohort (by the day it received the report, the agency and unit holding it),
     E = events of an agency on a day (receptions it decided, "not our authority" answers,
-    officials' actions), O = overdue now (day fixed). `grain`: D = the day, M = the calendar month
+    officials' actions), O = overdue now (day fixed), H = the hot spots: reports by submission day
+    (`received`), `agency_id` holding the top-level category and `unit_id` the area
+    (lapor/rollups/areas.py). `grain`: D = the day, M = the calendar month
     starting on `day`. Agency and unit are plain integers (0 = none) so the key has no NULL."""
 
-    BASES = ("N", "A", "G", "E", "O")  # G: an agency's cohort summed over its units (unit 0)
+    BASES = ("N", "A", "G", "E", "O", "H")  # G: an agency's cohort summed over its units (unit 0)
     basis = models.CharField(max_length=1)
     grain = models.CharField(max_length=1)
     day = models.DateField()

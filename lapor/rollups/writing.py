@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db import connection
 
-from .cells import AGENCY, AGENCY_TOTAL, COMPLETION, DAY, EVENT, FOLLOW_UP, MONTH, NATIONAL, OVERDUE
+from .cells import AGENCY, AGENCY_TOTAL, COMPLETION, DAY, EVENT, FOLLOW_UP, HOT_SPOT, MONTH, NATIONAL, OVERDUE
 from .models import Rollup, RollupDays
 
 COUNTERS = Rollup.COUNTERS
@@ -18,7 +18,7 @@ DAYS_COLUMNS = (*KEY_COLUMNS, "metric", "days", "n")
 CONFLICT = "(basis, grain, agency_id, day, unit_id, priority, ombudsman)"
 DAYS_CONFLICT = "(basis, grain, agency_id, day, unit_id, priority, ombudsman, metric, days)"
 
-_CODES = frozenset({NATIONAL, AGENCY, AGENCY_TOTAL, EVENT, OVERDUE, DAY, MONTH, FOLLOW_UP, COMPLETION})
+_CODES = frozenset({NATIONAL, AGENCY, AGENCY_TOTAL, EVENT, OVERDUE, HOT_SPOT, DAY, MONTH, FOLLOW_UP, COMPLETION})
 
 
 def sql_key(key: tuple) -> tuple:

@@ -224,6 +224,44 @@ def test_hot_spots_equal_a_recount_rising_first(spots):
     assert [(s.category, s.area, s.now, s.before) for s in found] == [
         ("PENDIDIKAN DAN KEBUDAYAAN", "Kota Surabaya", 2, 1), ("KESEHATAN", "Kota Surabaya", 1, 3)]
     assert hotspots.hot_spots(WEEK, limit=1) == hotspots.hot_spots(WEEK)[:1]
+    assert hotspots.hot_spots(WEEK, "3x") == hotspots.hot_spots(WEEK, "99") == []
+
+
+def test_hot_spots_are_read_from_the_rollups_alone(spots):
+    """Two summed reads of the rollup rows and the names of what they found: not one report is
+    read, so the cost does not grow with the reports of the period."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as seen:
+        assert hotspots.hot_spots(Period.days("2025-11-01", "2026-11-30"))
+    sql = [q["sql"] for q in seen.captured_queries]
+    assert len(sql) == 4 and not any("reports_report" in q for q in sql), sql
+    assert sum("monev_rollup" in q for q in sql) == 2
+    # November's monthly row less its last five days' rows: Papua's three reports of the 26th to
+    # the 28th net to nothing, which is no hot spot.
+    most_of_november = Period.days("2026-11-01", "2026-11-25")
+    found = hotspots.hot_spots(most_of_november)
+    assert {(s.category, s.area_code): (s.now, s.before) for s in found} == {
+        key: (n, 0) for key, n in recount(most_of_november, 2).items()}
+    assert "91" not in {s.area_code for s in found}
+
+
+def test_a_category_moved_under_another_moves_its_reports_hot_spots(spots):
+    from lapor.monev import recount as rollup_recount
+    from lapor.monev.refresh import refresh_pending
+    from lapor.rollups.refresh import request_category
+
+    rsud, ppdb = Category.objects.get(code="kesehatan-rsud"), Category.objects.get(code="pendidikan-ppdb")
+    Category.objects.filter(pk=rsud.pk).update(parent=ppdb.parent)
+    request_category(rsud.pk)
+    assert refresh_pending().reports_changed == 8  # the plan's RSUD reports
+    found = hotspots.hot_spots(WEEK)
+    now, before = recount(WEEK, 2), recount(hotspots.previous(WEEK), 2)
+    assert {(s.category, s.area_code): (s.now, s.before) for s in found} == {
+        key: (now.get(key, 0), before.get(key, 0)) for key in now.keys() | before.keys()}
+    assert "KESEHATAN" not in {s.category for s in found}
+    assert rollup_recount.verify().ok
 
 
 def test_hot_spots_on_the_page_are_counts_only(spots):

@@ -4,7 +4,7 @@ submitted day moves every date with it; the migration from the old JSON object i
 
 import importlib
 import json
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import connection
@@ -90,7 +90,8 @@ def test_the_migration_repacks_the_old_json_objects(world):
     expected = {}
     for report in Report.objects.all():
         facts = legacy_object(report.monitoring_facts)
-        expected[report.pk] = report.monitoring_facts
+        # the old object had no hot spots' positions (rollups 0002 adds them, tested below)
+        expected[report.pk] = replace(report.monitoring_facts, state=replace(report.monitoring_facts.state, category=0, area=0))
         if "ff" in facts["ev"]:  # the old form: an ISO time
             micro = facts["ev"]["ff"][0]
             moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micro)
@@ -109,3 +110,28 @@ def test_the_migration_repacks_the_old_json_objects(world):
     for report in Report.objects.all():
         assert report.monitoring_facts == expected[report.pk]
         assert not stored_text(report.pk).startswith("{")
+
+
+def test_the_hot_spots_migration_adds_their_positions_and_cells(world):
+    """rollups 0002 on reports stored before the hot spots: their facts gain the top-level
+    category and the area, the H cells are what the transitions would have written, and going
+    back removes both."""
+    from django.apps import apps
+
+    from lapor.monev import recount
+    from lapor.rollups.models import Rollup
+
+    scenario.build(world)
+    migration = importlib.import_module("lapor.rollups.migrations.0002_hot_spot_cells")
+    expected = {report.pk: report.monitoring_facts for report in Report.objects.all()}
+    assert any(facts.state.category and facts.state.area for facts in expected.values())
+    cells = sorted(Rollup.objects.filter(basis="H").values_list("grain", "day", "agency_id", "unit_id", "received"))
+    assert cells
+    migration.backwards(apps, None)
+    assert not Rollup.objects.filter(basis="H").exists()
+    for pk in expected:
+        assert len(json.loads(stored_text(pk))) <= 17
+    migration.forwards(apps, None)
+    assert {report.pk: report.monitoring_facts for report in Report.objects.all()} == expected
+    assert sorted(Rollup.objects.filter(basis="H").values_list("grain", "day", "agency_id", "unit_id", "received")) == cells
+    assert recount.verify().ok

@@ -201,7 +201,7 @@ def test_load_reference_changing_a_priority_queues_its_reports(story, world):
     Category.objects.filter(pk=category.pk).update(is_priority=True)  # as an earlier fixture had it
     out = StringIO()
     call_command("load_reference", regions_level="province", stdout=out)
-    assert "categories whose priority changed: 1" in out.getvalue()
+    assert "categories whose priority or parent changed: 1" in out.getvalue()
     assert list(PendingRefresh.objects.values_list("kind", "category_id")) == [("category", category.pk)]
     call_command("load_reference", regions_level="province", stdout=StringIO())  # nothing changed now
     assert PendingRefresh.objects.count() == 1

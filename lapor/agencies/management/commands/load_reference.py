@@ -29,9 +29,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         with transaction.atomic():
             result = loader.load_all(regions_level=regions_level)
-            # A category whose national priority changed: its reports' rollup cells move (in
+            # A category whose national priority or parent changed: its reports' rollup cells move (in
             # the background), asked for in the load's transaction.
-            for category_id in result["priority_changed"]:
+            for category_id in result["categories_changed"]:
                 refresh.request_category(category_id)
         forget_lookups()
         elapsed = time.monotonic() - started
@@ -45,8 +45,8 @@ class Command(BaseCommand):
                           f"{Agency.objects.count():,} in table")
         self.stdout.write(f"categories: {sum(result['categories'].values()):,} loaded "
                           f"({detail(result['categories'])}); {Category.objects.count():,} in table")
-        if result["priority_changed"]:
-            self.stdout.write(f"categories whose priority changed: {len(result['priority_changed'])} "
+        if result["categories_changed"]:
+            self.stdout.write(f"categories whose priority or parent changed: {len(result['categories_changed'])} "
                               "(their monitoring figures are recounted in the background)")
         self.stdout.write(f"sla policies: {result['sla_created']} default(s) created; "
                           f"{SlaPolicy.objects.count():,} in table")
