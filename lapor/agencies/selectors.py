@@ -81,15 +81,20 @@ def agency_named(name: str, among=None) -> Agency | None:
     return found[0] if len(found) == 1 else None
 
 
+def _receives_forwards() -> Q:
+    """An agency or unit a report may be forwarded to: active, with a liaison officer's post that
+    someone holds (otherwise the report would wait for a post nobody holds)."""
+    return Q(is_active=True, positions__role=Role.LIAISON_OFFICER, positions__is_active=True,
+             positions__holder__isnull=False)
+
+
 def forward_targets(agency_ids: set[int]) -> list[Agency]:
-    """The agencies themselves and all their nested units that have a liaison officer to receive
-    a forwarded report (active, with a holder), by name."""
-    return list(
-        Agency.objects.filter(pk__in=agency_and_units(agency_ids), is_active=True, positions__role=Role.LIAISON_OFFICER,
-                              positions__is_active=True, positions__holder__isnull=False)
-        .distinct()
-        .order_by("name")
-    )
+    """The agencies themselves and all their nested units a report may be forwarded to, by name."""
+    return list(Agency.objects.filter(_receives_forwards(), pk__in=agency_and_units(agency_ids)).distinct().order_by("name"))
+
+
+def receives_forwards(agency: Agency) -> bool:
+    return Agency.objects.filter(_receives_forwards(), pk=agency.pk).exists()
 
 
 # --- categories ----------------------------------------------------------------------------------

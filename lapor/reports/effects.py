@@ -14,9 +14,8 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext as _
 
-from lapor.accounts.models import Position, Role
 from lapor.agencies.models import Agency
-from lapor.agencies.selectors import may_be_named_competent, may_receive
+from lapor.agencies.selectors import may_be_named_competent, may_receive, receives_forwards
 from lapor.core import workdays
 from lapor.core.errors import IllegalTransition, InvalidInput
 
@@ -123,8 +122,7 @@ def forward(report, ctx: Context) -> Effect:
     unit = _agency(ctx.payload.get("unit"), field_name="unit", label=_("a unit"))
     if not unit.is_within(report.agency):
         raise InvalidInput(_("“%(unit)s” is not part of %(agency)s.") % {"unit": unit, "agency": report.agency}, field="unit")
-    if not Position.objects.filter(agency=unit, role=Role.LIAISON_OFFICER, is_active=True, holder__isnull=False).exists():
-        # Otherwise the report would wait for a post nobody holds.
+    if not receives_forwards(unit):
         raise InvalidInput(
             _("“%(unit)s” has no liaison officer yet; assign one or choose another unit.") % {"unit": unit}, field="unit"
         )

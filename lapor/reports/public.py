@@ -17,9 +17,8 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from lapor.core.redact import redact
-
 from .models import Report, ReportSupport
+from .public_view import public_text
 from .states import Status
 
 # Accepted for handling at least once; not rejected, archived or still unverified.
@@ -50,7 +49,7 @@ def index_for_search(report: Report) -> None:
     for "the title and description as they are" (redaction changed nothing)."""
     if is_public(report):
         original = f"{report.title}\n{report.description}"
-        redacted = redact(original)
+        redacted = public_text(original)
         report.search_text = "" if redacted == original else redacted
 
 
