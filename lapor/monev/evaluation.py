@@ -9,7 +9,6 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
@@ -30,6 +29,7 @@ from lapor.reports.models import ReportEvent
 from lapor.reports.selectors import can_view
 from lapor.reports.states import Action
 
+from . import evaluation_input as read
 from .indicators import round_half_up
 from .models import (
     ActionPlan,
@@ -43,7 +43,7 @@ from .models import (
 from .scopes import NOT_HANDLERS, WIB, Period
 
 MAX_SAMPLE = 200
-SCORE_MIN, SCORE_MAX = 1, 4
+SCORE_MIN, SCORE_MAX = read.SCORE_MIN, read.SCORE_MAX
 # A follow-up meets the bar when every criterion its reviewer scored is at least this.
 BAR = 3
 CRITERIA = ("relevant", "concrete", "timely", "polite")
@@ -109,52 +109,6 @@ def _evaluator_position(actor, agency: Agency, roles=EVALUATORS) -> Position:
     return position
 
 
-def _agency(code: str) -> Agency:
-    code = (code or "").strip()
-    if not code:
-        raise InvalidInput(_("Choose an agency."), field="agency")
-    agency = Agency.objects.filter(code=code).first()
-    if agency is None:
-        raise InvalidInput(_("There is no agency with the code %(code)s.") % {"code": code}, field="agency")
-    if agency.parent_id is not None or agency.kind in NOT_HANDLERS:
-        raise InvalidInput(_("%(agency)s is not an agency that handles reports.") % {"agency": agency.name}, field="agency")
-    return agency
-
-
-def _date(value, field: str, label: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat((value or "").strip())
-    except ValueError:
-        raise InvalidInput(_("%(label)s is not a date (YYYY-MM-DD).") % {"label": label}, field=field) from None
-
-
-def _period(first, last) -> Period:
-    first_day = _date(first, "first", _("The first day"))
-    last_day = _date(last, "last", _("The last day"))
-    if last_day < first_day:
-        raise InvalidInput(_("The period ends before it starts."), field="last")
-    return Period(first_day, last_day)
-
-
-def _text(value, field: str, label: str, max_length: int, *, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise InvalidInput(_("%(label)s is required.") % {"label": label}, field=field)
-    if len(text) > max_length:
-        raise InvalidInput(
-            _("%(label)s is too long: at most %(n)d characters.") % {"label": label, "n": max_length}, field=field
-        )
-    return text
-
-
-def _status(value, field: str = "status") -> str:
-    if value not in EvaluationStatus.values:
-        raise InvalidInput(_("Choose a status from the list."), field=field)
-    return value
-
-
 # --- follow-up quality reviews ----------------------------------------------------------------
 def follow_up_population(agency: Agency, period: Period) -> list[int]:
     """The ids, ascending, of the follow-ups given in the period by the agency or its units."""
@@ -174,9 +128,9 @@ def draw_sample(population: list[int], size: int, seed: int) -> list[int]:
 
 
 def review_draw(*, actor, agency_code: str, first, last, sample_size, seed: int | None = None) -> FollowUpReview:
-    agency = _agency(agency_code)
+    agency = read.agency(agency_code)
     position = _evaluator_position(actor, agency)
-    period = _period(first, last)
+    period = read.period(first, last)
     try:
         size = int(str(sample_size).strip())
     except ValueError:
@@ -261,19 +215,6 @@ def review_items(actor, review: FollowUpReview) -> list[ItemView]:
     return [item_view(actor, item) for item in items]
 
 
-def _score_value(value, field: str, label: str) -> int:
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        number = None
-    if number is None or not SCORE_MIN <= number <= SCORE_MAX:
-        raise InvalidInput(
-            _("Score “%(criterion)s” from %(min)d to %(max)d.") % {"criterion": label, "min": SCORE_MIN, "max": SCORE_MAX},
-            field=field,
-        )
-    return number
-
-
 def criterion_labels() -> dict[str, str]:
     return {
         "relevant": _("relevant to the substance"),
@@ -295,18 +236,18 @@ def review_score(*, actor, review_id: int, item_id: int, scores: dict, comment: 
         raise InvalidInput(_("This follow-up is not in the review's sample."), field="item")
     view = item_view(actor, item)
     labels = criterion_labels()
-    values = {"timely": _score_value(scores.get("timely", ""), "timely", labels["timely"])}
+    values = {"timely": read.score(scores.get("timely", ""), "timely", labels["timely"])}
     for criterion in CONTENT_CRITERIA:
         given = str(scores.get(criterion, "") or "").strip()
         if view.readable:
-            values[criterion] = _score_value(given, criterion, labels[criterion])
+            values[criterion] = read.score(given, criterion, labels[criterion])
         elif given:
             raise InvalidInput(
                 _("You may not read this report's content: score its timeliness only."), field=criterion
             )
         else:
             values[criterion] = None
-    comment = _text(comment, "comment", _("The comment"), 2000, required=False)
+    comment = read.text(comment, "comment", _("The comment"), 2000, required=False)
     with transaction.atomic():
         score, created = FollowUpScore.objects.update_or_create(
             item=item, reviewer=actor.user, defaults={**values, "comment": comment, "scored_at": clock.now()}
@@ -358,11 +299,11 @@ def preventive_action_record(
     *, actor, agency_code: str, category_codes, region_code: str = "", title: str, description: str, owner: str,
     start, end=None, status: str = EvaluationStatus.PLANNED,
 ) -> PreventiveAction:
-    agency = _agency(agency_code)
+    agency = read.agency(agency_code)
     position = _evaluator_position(actor, agency)
-    title = _text(title, "title", _("The title"), 200)
-    description = _text(description, "description", _("The description"), 5000)
-    owner = _text(owner, "owner", _("The owner"), 150)
+    title = read.text(title, "title", _("The title"), 200)
+    description = read.text(description, "description", _("The description"), 5000)
+    owner = read.text(owner, "owner", _("The owner"), 150)
     codes = sorted({c.strip() for c in category_codes if c and c.strip()})
     if not codes:
         raise InvalidInput(_("Choose at least one category."), field="categories")
@@ -375,11 +316,11 @@ def preventive_action_record(
         region = Region.objects.filter(code=region_code.strip()).first()
         if region is None:
             raise InvalidInput(_("There is no region with the code %(code)s.") % {"code": region_code.strip()}, field="region")
-    start_day = _date(start, "start", _("The start date"))
-    end_day = _date(end, "end", _("The end date")) if (str(end or "").strip()) else None
+    start_day = read.day(start, "start", _("The start date"))
+    end_day = read.day(end, "end", _("The end date")) if (str(end or "").strip()) else None
     if end_day is not None and end_day < start_day:
         raise InvalidInput(_("The end date is before the start date."), field="end")
-    status = _status(status)
+    status = read.status(status)
     now = clock.now()
     with transaction.atomic():
         action = PreventiveAction.objects.create(
@@ -399,7 +340,7 @@ def preventive_action_set_status(*, actor, action_id: int, status: str) -> Preve
     if action is None:
         raise NotAllowed(_("You do not evaluate this preventive action's agency."))
     position = _evaluator_position(actor, action.agency)
-    status = _status(status)
+    status = read.status(status)
     with transaction.atomic():
         before = action.status
         action.status, action.updated_at = status, clock.now()
@@ -425,10 +366,10 @@ def may_write_plan(actor, plan: ActionPlan) -> bool:
 
 
 def action_plan_create(*, actor, agency_code: str, title: str, first, last) -> ActionPlan:
-    agency = _agency(agency_code)
+    agency = read.agency(agency_code)
     position = _evaluator_position(actor, agency)
-    title = _text(title, "title", _("The title"), 200)
-    period = _period(first, last)
+    title = read.text(title, "title", _("The title"), 200)
+    period = read.period(first, last)
     with transaction.atomic():
         plan = ActionPlan.objects.create(
             agency=agency, title=title, period_first=period.first, period_last=period.last,
@@ -446,16 +387,6 @@ def owner_positions(agency: Agency):
     return Position.objects.filter(agency_id__in=agency_and_units({agency.pk}), is_active=True).select_related("agency")
 
 
-def _progress(value) -> int:
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        number = None
-    if number is None or not 0 <= number <= 100:
-        raise InvalidInput(_("Progress is a whole percentage from 0 to 100."), field="progress")
-    return number
-
-
 def action_plan_add_item(
     *, actor, plan_id: int, action: str, target: str, owner_position_id, due, status: str = EvaluationStatus.PLANNED,
 ) -> ActionPlanItem:
@@ -463,14 +394,14 @@ def action_plan_add_item(
     if plan is None:
         raise NotAllowed(_("You do not evaluate this action plan's agency."))
     position = _evaluator_position(actor, plan.agency)
-    action = _text(action, "action", _("The action"), 300)
-    target = _text(target, "target", _("The target"), 300)
+    action = read.text(action, "action", _("The action"), 300)
+    target = read.text(target, "target", _("The target"), 300)
     owner_id = str(owner_position_id or "").strip()
     owner = owner_positions(plan.agency).filter(pk=int(owner_id)).first() if owner_id.isdigit() else None
     if owner is None:
         raise InvalidInput(_("Choose the owner from the agency's active positions."), field="owner")
-    due_day = _date(due, "due", _("The due date"))
-    status = _status(status)
+    due_day = read.day(due, "due", _("The due date"))
+    status = read.status(status)
     with transaction.atomic():
         item = ActionPlanItem.objects.create(
             plan=plan, action=action, target=target, owner=owner, due_date=due_day, status=status, updated_at=clock.now()
@@ -487,9 +418,9 @@ def action_plan_update_item(*, actor, item_id: int, progress, notes: str, status
     if item is None:
         raise NotAllowed(_("You do not evaluate this action plan's agency."))
     position = _evaluator_position(actor, item.plan.agency)
-    percent = _progress(progress)
-    notes = _text(notes, "notes", _("The progress notes"), 2000, required=False)
-    status = _status(status)
+    percent = read.progress(progress)
+    notes = read.text(notes, "notes", _("The progress notes"), 2000, required=False)
+    status = read.status(status)
     if status == EvaluationStatus.DONE and percent != 100:
         raise InvalidInput(_("An item is done only at 100 % progress."), field="progress")
     with transaction.atomic():
