@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pytest
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -28,7 +29,10 @@ MONDAY_9AM = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
 
 @pytest.fixture(autouse=True)
 def _fresh_state():
-    """Each test starts with the clock pinned and no cached policy or calendar."""
+    """Each test starts with the clock pinned, no cached policy or calendar, and English active
+    for code outside a request (the tests' messages are English; a request picks its own
+    language, and a test about Indonesian activates it): not whatever an earlier test left."""
+    translation.activate("en")
     clock.freeze(MONDAY_9AM)
     sla.reset_policies()
     workdays.reset_calendar()
@@ -36,6 +40,7 @@ def _fresh_state():
     forget_lookups()
     topics.reset()
     yield
+    translation.deactivate()
     clock.freeze(None)
     sla.reset_policies()
     workdays.reset_calendar()

@@ -33,7 +33,7 @@ def test_every_report_reads_back_its_facts_from_a_compact_array(world):
         assert report.monitoring_facts == facts
         text = stored_text(report.pk)
         assert codec.unpack(text) == facts
-        assert text.startswith("[") and len(text) < 120, text
+        assert text.startswith("[") and len(text) < 150, text  # a JSON object took about 380 bytes
         kinds |= {f.name for f in fields(facts.events) if getattr(facts.events, f.name) not in (None, ())}
         kinds |= {name for name in codec.DURATIONS if getattr(facts.state, name) is not None}
     # the story exercises every part of the array
