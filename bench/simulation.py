@@ -564,17 +564,6 @@ class Simulator:
 # no rule of the app is replaced or copied here.
 
 
-class _Exists:
-    def __init__(self, found: bool):
-        self.found = found
-
-    def exists(self) -> bool:
-        return self.found
-
-
-_EXISTS, _NOT_EXISTS = _Exists(True), _Exists(False)
-
-
 class _One:
     def __init__(self, found):
         self.found = found
@@ -586,29 +575,16 @@ class _One:
         return self.found
 
 
-class _PositionsInMemory:
-    """Stands in for Position in lapor.reports.effects during the simulation: filter(agency=...,
-    role=..., is_active=True, holder__isnull=False).exists() is answered from World.positions (the
-    active, held positions); anything else goes to the database."""
+def _receives_forwards_in_memory(world):
+    """Stands in for agencies.selectors.receives_forwards in lapor.reports.effects during the
+    simulation: answered from World.positions (the active, held positions) for the active
+    agencies the simulation looks up (World.by_code)."""
+    from lapor.accounts.models import Role
 
-    def __init__(self, world, model):
-        self.world, self.model = world, model
-        self.objects = self
+    def receives_forwards(agency) -> bool:
+        return agency.is_active and (agency.pk, str(Role.LIAISON_OFFICER)) in world.positions
 
-    def __getattr__(self, name):
-        return getattr(self.model, name)
-
-    def filter(self, **kwargs):
-        agency, role = kwargs.get("agency"), kwargs.get("role")
-        if (
-            agency is not None
-            and role is not None
-            and set(kwargs) <= {"agency", "role", "is_active", "holder__isnull"}
-            and kwargs.get("is_active", True) is True
-            and kwargs.get("holder__isnull", False) is False
-        ):
-            return _EXISTS if (agency.pk, str(role)) in self.world.positions else _NOT_EXISTS
-        return self.model.objects.filter(**kwargs)
+    return receives_forwards
 
 
 class _AgenciesInMemory:
@@ -653,7 +629,7 @@ def use_memory_lookups(world: World) -> None:
     # dispose / forward / not-our-authority look agencies up by code, and forward checks that the
     # unit has a liaison officer: every agency and unit used has its positions (World.ensure_people).
     effects.Agency = _AgenciesInMemory(world, effects.Agency)
-    effects.Position = _PositionsInMemory(world, effects.Position)
+    effects.receives_forwards = _receives_forwards_in_memory(world)
     sla.reset_policies()
     workdays.reset_calendar()
     policies = sla._policies()
