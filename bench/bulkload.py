@@ -257,6 +257,7 @@ def write_rollups(total, copied, years: int, shift_days: int, timings: dict | No
     from django.db import connection, transaction
 
     from lapor.rollups import writing
+    from lapor.rollups.cells import HOT_SPOT
 
     counters = list(writing.COUNTERS)
     rest = "agency_id, unit_id, priority, ombudsman"
@@ -273,8 +274,9 @@ def write_rollups(total, copied, years: int, shift_days: int, timings: dict | No
         clock[0] = now
 
     with transaction.atomic(), connection.cursor() as c:
-        c.execute("LOCK TABLE monev_rollup, monev_rollupdays IN ACCESS EXCLUSIVE MODE")
-        c.execute("SELECT EXISTS (SELECT 1 FROM monev_rollup) OR EXISTS (SELECT 1 FROM monev_rollupdays)")
+        c.execute("LOCK TABLE monev_rollup, monev_rollupdays, rollups_hotspot IN ACCESS EXCLUSIVE MODE")
+        c.execute("SELECT EXISTS (SELECT 1 FROM monev_rollup) OR EXISTS (SELECT 1 FROM monev_rollupdays) "
+                  "OR EXISTS (SELECT 1 FROM rollups_hotspot)")
         if c.fetchone()[0]:
             return None
         # in memory: the days' key sorts 21 million rows, the monthly sums hash 7 million groups (ten million reports)
@@ -282,7 +284,7 @@ def write_rollups(total, copied, years: int, shift_days: int, timings: dict | No
         c.execute("SET LOCAL work_mem = '2GB'")
         c.execute("SET LOCAL synchronous_commit = off")
         keys = []  # (drop, create) of each table's primary key and indexes
-        for table in ("monev_rollup", "monev_rollupdays"):
+        for table in ("monev_rollup", "monev_rollupdays", "rollups_hotspot"):
             c.execute(
                 "SELECT i.relname, x.indisprimary, pg_get_indexdef(i.oid), "
                 "(SELECT pg_get_constraintdef(k.oid) FROM pg_constraint k WHERE k.conindid = i.oid AND k.contype = 'p') "
@@ -311,25 +313,44 @@ def write_rollups(total, copied, years: int, shift_days: int, timings: dict | No
             ("monev_rollupdays", "load_days", copies.DAYS_TABLE, "metric, days, n", "metric, days, sum(n)"),
         ):
             extra = "" if table == "monev_rollup" else ", metric, days"
+            # the hot spots' cells go to their own table (below, ADR 0031)
+            wide = f" AND basis <> '{HOT_SPOT}'" if table == "monev_rollup" else ""
             columns = f"basis, grain, day, {rest}, {values}"
-            c.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {source} WHERE grain = 'D'")
+            c.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {source} WHERE grain = 'D'{wide}")
             written += c.rowcount
             step(f"{table}: simulated day rows")
             for k in range(1, years + 1):  # each copy's day rows together (as the dashboards read a year)
                 c.execute(f"INSERT INTO {table} ({columns}) SELECT basis, 'D', day - {shift_days * k}, {rest}, {values} "
-                          f"FROM {copy_source}")
+                          f"FROM {copy_source} WHERE TRUE{wide}")
                 written += c.rowcount
             step(f"{table}: copies' day rows")
             month = "date_trunc('month', day - s.shift)::date"
             c.execute(
                 f"INSERT INTO {table} ({columns}) SELECT basis, 'M', day, {rest}, {sums} FROM ("
-                f"SELECT basis, day, {rest}, {values} FROM {source} WHERE grain = 'M' UNION ALL "
+                f"SELECT basis, day, {rest}, {values} FROM {source} WHERE grain = 'M'{wide} UNION ALL "
                 f"SELECT basis, {month}, {rest}, {values} FROM {copy_source}, "
-                f"(SELECT {shift_days} * k AS shift FROM generate_series(1, {years}) k) s) m "
+                f"(SELECT {shift_days} * k AS shift FROM generate_series(1, {years}) k) s WHERE TRUE{wide}) m "
                 f"GROUP BY basis, day, {rest}{extra}"
             )
             written += c.rowcount
             step(f"{table}: monthly rows")
+        hot = "INSERT INTO rollups_hotspot (grain, day, category_id, area, n) "
+        is_hot = f"basis = '{HOT_SPOT}'"
+        c.execute(hot + f"SELECT 'D', day, agency_id, unit_id, received FROM load_cells WHERE grain = 'D' AND {is_hot}")
+        written += c.rowcount
+        for k in range(1, years + 1):
+            c.execute(hot + f"SELECT 'D', day - {shift_days * k}, agency_id, unit_id, received "
+                            f"FROM {copies.CELLS_TABLE} WHERE {is_hot}")
+            written += c.rowcount
+        c.execute(
+            hot + "SELECT 'M', day, agency_id, unit_id, sum(received) FROM ("
+            f"SELECT day, agency_id, unit_id, received FROM load_cells WHERE grain = 'M' AND {is_hot} UNION ALL "
+            f"SELECT {month}, agency_id, unit_id, received FROM {copies.CELLS_TABLE}, "
+            f"(SELECT {shift_days} * k AS shift FROM generate_series(1, {years}) k) s WHERE {is_hot}) m "
+            "GROUP BY day, agency_id, unit_id"
+        )
+        written += c.rowcount
+        step("rollups_hotspot: day and monthly rows")
         for _, create in keys:
             c.execute(create)
             step(create)

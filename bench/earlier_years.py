@@ -319,6 +319,7 @@ def copy_cells(totals, years: int) -> int:
     from django.db import connection, transaction
 
     from lapor.rollups import writing
+    from lapor.rollups.cells import HOT_SPOT
 
     counters = writing.COUNTERS
     key = writing.KEY_COLUMNS
@@ -331,14 +332,25 @@ def copy_cells(totals, years: int) -> int:
         for k in range(1, years + 1):
             shift = SHIFT_DAYS * k
             month = f"date_trunc('month', day - {shift})::date"
-            for select in (  # the day rows, then the monthly rows summed from them
-                f"SELECT basis, 'D', day - {shift}, {rest}, {cols} FROM {CELLS_TABLE}",
-                f"SELECT basis, 'M', {month}, {rest}, {sums} FROM {CELLS_TABLE} GROUP BY basis, {month}, {rest}",
+            for select in (  # the day rows, then the monthly rows summed from them (the hot spots' apart)
+                f"SELECT basis, 'D', day - {shift}, {rest}, {cols} FROM {CELLS_TABLE} WHERE basis <> '{HOT_SPOT}'",
+                f"SELECT basis, 'M', {month}, {rest}, {sums} FROM {CELLS_TABLE} WHERE basis <> '{HOT_SPOT}' "
+                f"GROUP BY basis, {month}, {rest}",
             ):
                 c.execute(
                     f"INSERT INTO monev_rollup ({', '.join(key)}, {cols}) {select} "
                     f"ON CONFLICT {writing.CONFLICT} DO UPDATE SET "
                     + ", ".join(f"{n} = monev_rollup.{n} + excluded.{n}" for n in counters)
+                )
+                written += c.rowcount
+            for select in (  # the hot spots' cells: their own table (ADR 0031)
+                f"SELECT 'D', day - {shift}, agency_id, unit_id, received FROM {CELLS_TABLE} WHERE basis = '{HOT_SPOT}'",
+                f"SELECT 'M', {month}, agency_id, unit_id, sum(received) FROM {CELLS_TABLE} WHERE basis = '{HOT_SPOT}' "
+                f"GROUP BY {month}, agency_id, unit_id",
+            ):
+                c.execute(
+                    f"INSERT INTO {writing.HOT_TABLE} ({', '.join(writing.HOT_COLUMNS)}) {select} "
+                    f"ON CONFLICT {writing.HOT_CONFLICT} DO UPDATE SET n = {writing.HOT_TABLE}.n + excluded.n"
                 )
                 written += c.rowcount
             for select in (

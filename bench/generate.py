@@ -326,7 +326,7 @@ def generate(
     if is_pg and n:
         t0 = time.perf_counter()
         with connection.cursor() as c:
-            for table in (*bulkload.LOAD_TABLES, "monev_rollup", "monev_rollupdays"):
+            for table in (*bulkload.LOAD_TABLES, "monev_rollup", "monev_rollupdays", "rollups_hotspot"):
                 c.execute(f"ANALYZE {table}")
         timings["analyze_s"] = round(time.perf_counter() - t0, 2)
     wall = time.perf_counter() - started
@@ -364,7 +364,7 @@ def generate(
     if is_pg and n:
         with connection.cursor() as c:
             result["size_bytes"], result["table_bytes"], result["table_rows"] = {}, {}, {}
-            for table in (*bulkload.LOAD_TABLES, "monev_rollup", "monev_rollupdays"):
+            for table in (*bulkload.LOAD_TABLES, "monev_rollup", "monev_rollupdays", "rollups_hotspot"):
                 c.execute(
                     f"SELECT pg_total_relation_size('{table}'), pg_table_size('{table}'), pg_indexes_size('{table}'), "
                     f"(SELECT count(*) FROM {table})"

@@ -17,8 +17,8 @@ others); only these counts are read and shown — never a report's text, number 
 The national and province dashboards show hot spots; the narrowed ones (KSP, Ombudsman) and the
 agency scopes do not (ADR 0026).
 
-Read from the rollups (ADR 0019): the cells `lapor.rollups` keeps per submission day, top-level
-category and area (basis H), summed over each period's whole months and ragged days like the
+Read from the rollups (ADR 0019, 0031): the cells `lapor.rollups` keeps per submission day,
+top-level category and area (`HotSpotCell`), summed over each period's whole months and ragged days like the
 other figures (`rollups.segments`); then the names of the few categories and regions found."""
 
 from __future__ import annotations
@@ -27,12 +27,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Sum
+from django.db.models import Case, F, IntegerField, Sum, When
 
 from lapor.agencies.models import Category, Region
 from lapor.rollups import areas
-from lapor.rollups.cells import HOT_SPOT
-from lapor.rollups.models import Rollup
+from lapor.rollups.models import HotSpotCell
 
 from .rollups import segments, summed
 from .scopes import Period
@@ -89,18 +88,22 @@ def counts(period: Period, province_code: str = "") -> dict[tuple[int, str], int
     """{(top-level category id, area code): reports submitted in the period}: by province, or
     for one province by regency and city."""
     when = segments(period)
-    rows = Rollup.objects.filter(when.rows, basis=HOT_SPOT)
+    rows = HotSpotCell.objects.filter(when.rows)
     if province_code:
         if not (len(province_code) == 2 and province_code.isdigit()):
             return {}
         first, last = areas.regencies_of(int(province_code))
-        rows = rows.filter(unit_id__gte=first, unit_id__lte=last)
+        rows = rows.filter(area__gte=first, area__lte=last)
+    else:  # folded to provinces by the database: a few hundred groups come back, not thousands
+        rows = rows.annotate(
+            area_of=Case(When(area__gte=areas.REGENCY_FLOOR, then=F("area") / 100), default=F("area"),
+                         output_field=IntegerField()))
     out: dict[tuple[int, str], int] = {}
-    for (category, area), total in summed(rows, ["agency_id", "unit_id"], when.minus, {"n": Sum("received")}).items():
-        key = (category, areas.code(area if province_code else areas.province_of(area)))
-        out[key] = out.get(key, 0) + total["n"]
-    # a month's row less the days the period leaves out can be nothing
-    return {key: n for key, n in out.items() if n}
+    group = "area" if province_code else "area_of"
+    for (category, area), total in summed(rows, ["category_id", group], when.minus, {"n": Sum("n")}).items():
+        if total["n"]:  # a month's row less the days the period leaves out can be nothing
+            out[(category, areas.code(area))] = total["n"]
+    return out
 
 
 def _rising_first(spot: HotSpot) -> tuple:

@@ -15,7 +15,8 @@ from lapor.reports.services import store_monitoring_facts
 from lapor.rollups.accumulate import Accumulator, EventView
 from lapor.rollups.folding import replay
 from lapor.rollups.lookups import forget_lookups
-from lapor.rollups.models import Rollup, RollupDays
+from lapor.rollups.cells import HOT_SPOT
+from lapor.rollups.models import HotSpotCell, Rollup, RollupDays
 from lapor.rollups.writing import COUNTERS, KEY_COLUMNS
 
 REPORT_FIELDS = (
@@ -94,6 +95,10 @@ def _stored_cells() -> dict:
         counts = {name: n for name, n in zip(COUNTERS, row[len(KEY_COLUMNS) :]) if n}
         if counts:
             stored[key] = counts
+    for grain, day, category, area, n in HotSpotCell.objects.values_list(
+            "grain", "day", "category_id", "area", "n").iterator(chunk_size=20000):
+        if n:
+            stored[_norm_key((HOT_SPOT, grain, day, category, area, False, False))] = {"received": n}
     return stored
 
 
@@ -156,10 +161,11 @@ def rebuild(*, batch: int = 2000, progress=None) -> Recount:
         expected = recount(batch=batch, progress=progress, on_batch=store_monitoring_facts)
         Rollup.objects.all().delete()
         RollupDays.objects.all().delete()
+        HotSpotCell.objects.all().delete()
         expected.totals.write()
     if connection.vendor == "postgresql":  # every row replaced: plan from the new ones
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Rollup._meta.db_table}, {RollupDays._meta.db_table}")
+            cursor.execute(f"ANALYZE {Rollup._meta.db_table}, {RollupDays._meta.db_table}, {HotSpotCell._meta.db_table}")
     return expected
 
 

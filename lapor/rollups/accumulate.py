@@ -76,6 +76,6 @@ class Accumulator:
                 writing.copy_add(cells, days)
             return
         for start in range(0, len(cells), batch):
-            writing.execute([writing.cells_sql(dict(cells[start : start + batch]))])
+            writing.execute(writing.statements(dict(cells[start : start + batch]), {}))
         for start in range(0, len(days), batch):
             writing.execute([writing.days_sql(dict(days[start : start + batch]))])

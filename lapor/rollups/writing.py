@@ -8,15 +8,18 @@ from datetime import date
 from django.db import connection
 
 from .cells import AGENCY, AGENCY_TOTAL, COMPLETION, DAY, EVENT, FOLLOW_UP, HOT_SPOT, MONTH, NATIONAL, OVERDUE
-from .models import Rollup, RollupDays
+from .models import HotSpotCell, Rollup, RollupDays
 
 COUNTERS = Rollup.COUNTERS
-TABLE, DAYS_TABLE = Rollup._meta.db_table, RollupDays._meta.db_table
+TABLE, DAYS_TABLE, HOT_TABLE = Rollup._meta.db_table, RollupDays._meta.db_table, HotSpotCell._meta.db_table
 KEY_COLUMNS = ("basis", "grain", "day", "agency_id", "unit_id", "priority", "ombudsman")
 DAYS_COLUMNS = (*KEY_COLUMNS, "metric", "days", "n")
 # The primary keys' column order, which ON CONFLICT names.
 CONFLICT = "(basis, grain, agency_id, day, unit_id, priority, ombudsman)"
 DAYS_CONFLICT = "(basis, grain, agency_id, day, unit_id, priority, ombudsman, metric, days)"
+# The hot spots' cells (basis H in memory) have their own narrow table (ADR 0031).
+HOT_COLUMNS = ("grain", "day", "category_id", "area", "n")
+HOT_CONFLICT = "(grain, day, category_id, area)"
 
 _CODES = frozenset({NATIONAL, AGENCY, AGENCY_TOTAL, EVENT, OVERDUE, HOT_SPOT, DAY, MONTH, FOLLOW_UP, COMPLETION})
 
@@ -30,6 +33,19 @@ def sql_key(key: tuple) -> tuple:
 def cell_rows(cells, counters=COUNTERS):
     """(key columns..., counters...) per cell, for COPY or VALUES."""
     return ((*sql_key(key), *(counts.get(name, 0) for name in counters)) for key, counts in cells)
+
+
+def hot_rows(cells):
+    """(grain, day, category, area, n) per hot-spot cell (a `Cell` of basis H)."""
+    return ((key[1], date.fromisoformat(key[2]), key[3], key[4], counts.get("received", 0)) for key, counts in cells)
+
+
+def split(cells: dict) -> tuple[dict, dict]:
+    """The cells stored in `monev_rollup`, and the hot spots' cells (their own table)."""
+    wide, hot = {}, {}
+    for key, counts in cells.items():
+        (hot if key[0] == HOT_SPOT else wide)[key] = counts
+    return wide, hot
 
 
 def days_rows(days):
@@ -70,6 +86,13 @@ def cells_sql(cells: dict) -> str:
     )
 
 
+def hot_sql(hot: dict) -> str:
+    return (
+        f"INSERT INTO {HOT_TABLE} ({', '.join(HOT_COLUMNS)}) VALUES {_values(hot_rows(hot.items()))} "
+        f"ON CONFLICT {HOT_CONFLICT} DO UPDATE SET n = {HOT_TABLE}.n + excluded.n"
+    )
+
+
 def days_sql(days: dict) -> str:
     return (
         f"INSERT INTO {DAYS_TABLE} ({', '.join(DAYS_COLUMNS)}) VALUES {_values(days_rows(days.items()))} "
@@ -79,7 +102,8 @@ def days_sql(days: dict) -> str:
 
 def statements(cells: dict, days: dict) -> list[str]:
     """The statements adding these cells and durations (none when nothing changes)."""
-    return ([cells_sql(cells)] if cells else []) + ([days_sql(days)] if days else [])
+    wide, hot = split(cells)
+    return ([cells_sql(wide)] if wide else []) + ([hot_sql(hot)] if hot else []) + ([days_sql(days)] if days else [])
 
 
 def leading(sql: list[str]) -> str:
@@ -110,8 +134,12 @@ def copy_add(cells, days) -> None:
     added with one INSERT ... SELECT ... ON CONFLICT per table (a million cells in seconds rather
     than minutes). `cells`: (key, counts) pairs; `days`: (key, n) pairs. Inside the caller's
     transaction."""
-    _copy_upsert(TABLE, (*KEY_COLUMNS, *COUNTERS), CONFLICT, cell_rows(cells),
+    cells = list(cells)
+    wide = [(key, counts) for key, counts in cells if key[0] != HOT_SPOT]
+    hot = [(key, counts) for key, counts in cells if key[0] == HOT_SPOT]
+    _copy_upsert(TABLE, (*KEY_COLUMNS, *COUNTERS), CONFLICT, cell_rows(wide),
                  ", ".join(f"{c} = {{t}}.{c} + excluded.{c}" for c in COUNTERS))
+    _copy_upsert(HOT_TABLE, HOT_COLUMNS, HOT_CONFLICT, hot_rows(hot), "n = {t}.n + excluded.n")
     _copy_upsert(DAYS_TABLE, DAYS_COLUMNS, DAYS_CONFLICT, days_rows(days), "n = {t}.n + excluded.n")
 
 

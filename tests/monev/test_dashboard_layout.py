@@ -237,7 +237,7 @@ def test_hot_spots_are_read_from_the_rollups_alone(spots):
         assert hotspots.hot_spots(Period.days("2025-11-01", "2026-11-30"))
     sql = [q["sql"] for q in seen.captured_queries]
     assert len(sql) == 4 and not any("reports_report" in q for q in sql), sql
-    assert sum("monev_rollup" in q for q in sql) == 2
+    assert sum("rollups_hotspot" in q for q in sql) == 2
     # November's monthly row less its last five days' rows: Papua's three reports of the 26th to
     # the 28th net to nothing, which is no hot spot.
     most_of_november = Period.days("2026-11-01", "2026-11-25")

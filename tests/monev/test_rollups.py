@@ -17,7 +17,7 @@ from lapor.reports import services
 from lapor.rollups import writing
 from lapor.rollups.accumulate import Accumulator
 from lapor.rollups.cells import DAY, MONTH, NATIONAL
-from lapor.rollups.models import PendingRefresh, Rollup, RollupDays
+from lapor.rollups.models import HotSpotCell, PendingRefresh, Rollup, RollupDays
 from lapor.monev.scopes import Period, Scope
 from lapor.reports.models import Report
 
@@ -214,6 +214,7 @@ def test_a_bulk_load_adds_its_cells_with_the_accumulator(story):
     kept = Report.objects.order_by("pk").first()
     Rollup.objects.all().delete()
     RollupDays.objects.all().delete()
+    HotSpotCell.objects.all().delete()
     # One report keeps its cells (as rows already loaded would); the others are "loaded" now.
     Accumulator().add(kept, list(ReportEvent.objects.filter(report=kept).order_by("seq")))
     first = Accumulator()
@@ -369,7 +370,8 @@ def test_a_transition_sends_its_rollup_cells_with_its_event(world):
     if connection.vendor == "postgresql":
         assert len(on) == len(off)
         assert inserts[0].startswith("WITH rollup_0 AS (INSERT INTO monev_rollup ")
-    else:
-        assert len(on) == len(off) + 1
+    else:  # a submission's cells and its hot-spot cells (their own table, ADR 0031)
+        assert len(on) == len(off) + 2
         assert any(sql.startswith("INSERT INTO monev_rollup ") for sql in on)
+        assert any(sql.startswith("INSERT INTO rollups_hotspot ") for sql in on)
     assert Rollup.objects.filter(basis=NATIONAL, grain=DAY).aggregate(n=Sum("received"))["n"] == 2

@@ -1,13 +1,14 @@
-# The hot spots' cells (basis H: reports by submission day, top-level category and area) for the
-# reports already stored, and the two positions of their monitoring facts those cells are a
-# function of (17: the top-level category, 18: the area; lapor/rollups/facts.py). Each report is
-# read and written once, in chunks; its cells are added with UPSERT increments as transitions
-# add them. Reversed: the cells are removed and the facts cut back to their 17 positions.
+# The hot spots' cells (ADR 0031: reports by submission day, top-level category and area) in a
+# table of their own, filled for the reports already stored, and the two positions of their
+# monitoring facts those cells are a function of (17: the top-level category, 18: the area;
+# lapor/rollups/facts.py). Each report is read and written once, in chunks; its cells are added
+# with UPSERT increments as transitions add them. Reversed: the facts are cut back to their 17
+# positions and the table goes.
 
 import json
 from datetime import date, timedelta
 
-from django.db import connection, migrations
+from django.db import connection, migrations, models
 
 from lapor.agencies.selectors import tops
 from lapor.rollups import areas
@@ -15,10 +16,8 @@ from lapor.rollups import areas
 CHUNK = 5000
 EPOCH = date(1970, 1, 1)
 UPSERT = (
-    "INSERT INTO monev_rollup (basis, grain, day, agency_id, unit_id, priority, ombudsman, received) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-    "ON CONFLICT (basis, grain, agency_id, day, unit_id, priority, ombudsman) "
-    "DO UPDATE SET received = monev_rollup.received + excluded.received"
+    "INSERT INTO rollups_hotspot (grain, day, category_id, area, n) VALUES (%s, %s, %s, %s, %s) "
+    "ON CONFLICT (grain, day, category_id, area) DO UPDATE SET n = rollups_hotspot.n + excluded.n"
 )
 
 
@@ -59,7 +58,7 @@ def forwards(apps, schema_editor):
                 if category and area:
                     day = EPOCH + timedelta(days=facts[0])
                     for grain, first in (("D", day), ("M", day.replace(day=1))):
-                        key = ("H", grain, first, category, area, False, False)
+                        key = (grain, first, category, area)
                         cells[key] = cells.get(key, 0) + 1
             cursor.executemany("UPDATE reports_report SET monitoring_facts = %s WHERE id = %s", updates)
             cursor.executemany(UPSERT, [[*key, n] for key, n in cells.items()])
@@ -67,7 +66,6 @@ def forwards(apps, schema_editor):
 
 def backwards(apps, schema_editor):
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM monev_rollup WHERE basis = 'H'")
         for rows in _chunks(cursor):
             cursor.executemany(
                 "UPDATE reports_report SET monitoring_facts = %s WHERE id = %s",
@@ -83,4 +81,18 @@ class Migration(migrations.Migration):
         ("agencies", "0002_agency_decree"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards, elidable=False)]
+    operations = [
+        migrations.CreateModel(
+            name='HotSpotCell',
+            fields=[
+                ('pk', models.CompositePrimaryKey('grain', 'day', 'category_id', 'area', blank=True, editable=False, primary_key=True, serialize=False)),
+                ('grain', models.CharField(max_length=1)),
+                ('day', models.DateField()),
+                ('category_id', models.IntegerField()),
+                ('area', models.IntegerField()),
+                ('n', models.IntegerField(default=0)),
+            ],
+            options={'db_table': 'rollups_hotspot'},
+        ),
+        migrations.RunPython(forwards, backwards, elidable=False),
+    ]
