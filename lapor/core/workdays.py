@@ -140,6 +140,6 @@ def reset_calendar() -> None:
 def working_days(start: datetime, end: datetime, tz: str) -> int:
     """Working days from `start` to `end` in the agency's zone, counted as deadlines count them:
     received on Monday and answered on Thursday is 3 HK; the same day is 0. The one definition
-    for the indicators (lapor/monev/indicators.py) and the rollups' durations (lapor/rollups)."""
+    for the indicators (monev/indicators.py) and the rollups' durations (lapor/rollups)."""
     zone = ZoneInfo(tz)
     return calendar().working_days_between(start.astimezone(zone).date(), end.astimezone(zone).date())

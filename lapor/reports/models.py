@@ -122,7 +122,7 @@ class Report(models.Model):
     version = models.PositiveIntegerField(default=0)
     # Citizens who said "me too" (+1) on the public page; kept here so the feed needs no count.
     support_count = models.PositiveIntegerField(_("supporters"), default=0)
-    # What this report contributes to the monitoring rollups (lapor/monev/rollups.py): kept on
+    # What this report contributes to the monitoring rollups (lapor/rollups): kept on
     # the row so that a transition moves its rollup cells without reading anything else; a dict
     # in Python, a compact array in the database (lapor/rollups/facts.py).
     monitoring_facts = FactsField(default=dict, blank=True, editable=False)

@@ -63,7 +63,7 @@ class Action(models.TextChoices):
 
 
 # How the indicators (docs/indicators.md) class statuses and actions — one definition for the
-# reference engine (lapor/monev/indicators.py) and the rollups (lapor/rollups).
+# reference engine (monev/indicators.py) and the rollups (lapor/rollups).
 # [follow-up rate]: the unit has answered and the report is not finished.
 IN_PROCESS = (Status.IN_PROCESS, Status.FOLLOWED_UP, Status.APPEALED)
 # [verified within 3 HK]: the desk's decisions on a submitted report, and an agency's on a reception.

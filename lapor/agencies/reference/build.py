@@ -9,7 +9,7 @@ a clean diff. The fixtures are loaded by `manage.py load_reference` (lapor/agenc
 
 It also reads wilayah_boundaries_simplified.geojson and writes map_shapes.json.gz: the outlines
 of the provinces and regencies/cities, projected to SVG units, for the server-drawn maps of
-lapor/monev/maps.py (not loaded into the database). `--only map_shapes` rebuilds just that file.
+monev/maps.py (not loaded into the database). `--only map_shapes` rebuilds just that file.
 """
 
 from __future__ import annotations

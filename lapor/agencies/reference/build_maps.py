@@ -1,6 +1,6 @@
 """map_shapes.json.gz (built by lapor/agencies/reference/build.py, `--only map_shapes`): the
 outlines of the provinces and regencies/cities, projected to SVG units, simplified, for the
-server-drawn maps of lapor/monev/maps.py."""
+server-drawn maps of monev/maps.py."""
 
 from __future__ import annotations
 
