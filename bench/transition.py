@@ -14,7 +14,7 @@ With --database-url, step 1 is skipped: the runs go into that already loaded dat
    officer of one of its units (the positions generate.py made, or bench-tr-* accounts), and a
    pool of citizen accounts;
 3. runs the same deterministic workload (--reports reports per run, the same seed for the OFF and
-   the ON run of a round) with settings.LAPOR_MONEV_ROLLUPS off and on, alternating ABBA
+   the ON run of a round) with settings.LAPOR_MONEV_ROLLUPS (or --setting LAPOR_EVENT_FEED) off and on, alternating ABBA
    (OFF ON, ON OFF, ...) over --rounds rounds, after an unmeasured warm-up of each: every report is
    submitted with services.report_submit (half by a signed-in citizen, half by a guest) and driven
    through desk dispose -> agency forward -> unit respond -> follow_up -> reporter rate with
@@ -406,6 +406,7 @@ def markdown(data: dict) -> str:
 
 
 def main() -> None:
+    global SETTING  # --setting chooses what OFF and ON toggle
     benchlib.stop_on_signal()
     sys.stdout.reconfigure(line_buffering=True)  # progress shows when the output goes to a file
     p = argparse.ArgumentParser(description="Cost of the monitoring rollups per lifecycle transition (OFF vs ON), in-process.")
@@ -424,8 +425,15 @@ def main() -> None:
         help="run against this already loaded database (e.g. bench/generate.py's ten million) instead of a fresh "
         "one; its reports stay, the runs' reports are added, nothing is dropped",
     )
+    p.add_argument(
+        "--setting",
+        default="LAPOR_MONEV_ROLLUPS",
+        choices=["LAPOR_MONEV_ROLLUPS", "LAPOR_EVENT_FEED"],
+        help="what OFF and ON toggle: the rollups (default) or the event feed's entries (ADR 0032)",
+    )
     p.add_argument("--no-save", action="store_true")
     args = p.parse_args()
+    SETTING = args.setting
     if not 1 <= args.reports <= 5000 or not 1 <= args.rounds <= 20 or args.preload > 1_000_000:
         raise SystemExit("bounded: --reports 1..5000, --rounds 1..20, --preload <= 1,000,000")
 

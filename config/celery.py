@@ -34,6 +34,11 @@ app.conf.beat_schedule = {
         "task": "lapor.monev.tasks.refresh_pending",
         "schedule": 60.0,
     },
+    # The event feed: publish what committed, then the reporters' messages (lapor.notices).
+    "event-feed": {
+        "task": "lapor.notices.tasks.run_feed",
+        "schedule": float(os.environ.get("LAPOR_FEED_INTERVAL_SECONDS") or 5),
+    },
     # The outbox: e-mail and SMS that could not be sent right after commit are retried here.
     "deliver-messages": {
         "task": "lapor.notify.tasks.deliver_pending",

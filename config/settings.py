@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "lapor.audit",
     "lapor.monev",
     "lapor.notify",
+    "lapor.notices",  # reporters' messages from the event feed
     "lapor.survey",
     "lapor.web",
     "lapor.ops",  # the embedded worker loop run_worker
@@ -273,6 +274,10 @@ LAPOR_OUTBOX_RETRY_SECONDS = env_int("LAPOR_OUTBOX_RETRY_SECONDS", 60)
 LAPOR_OUTBOX_RETENTION_DAYS = env_int("LAPOR_OUTBOX_RETENTION_DAYS", 30)
 LAPOR_OUTBOX_BATCH_SIZE = env_int("LAPOR_OUTBOX_BATCH_SIZE", 200)
 LAPOR_OUTBOX_INTERVAL_SECONDS = env_int("LAPOR_OUTBOX_INTERVAL_SECONDS", 30)  # Celery beat
+# The event feed (lapor/reports/feed.py, ADR 0032): an entry written with every event, published
+# and read by the notices every LAPOR_FEED_INTERVAL_SECONDS. Off only to measure what it costs.
+LAPOR_EVENT_FEED = env_bool("LAPOR_EVENT_FEED", True)
+LAPOR_FEED_INTERVAL_SECONDS = env_int("LAPOR_FEED_INTERVAL_SECONDS", 5)
 # The public address of the site, for links in messages (no trailing slash).
 LAPOR_SITE_URL = os.environ.get("LAPOR_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -20,6 +20,7 @@ LAYERS = {
     "rollups": 3,
     "reports": 4,
     "monev": 5,
+    "notices": 5,  # messages about reports, from the event feed
     "survey": 6,
     "api": 7,
     "web": 7,

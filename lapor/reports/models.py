@@ -41,6 +41,10 @@ class Report(models.Model):
     contact_name = models.CharField(_("name"), max_length=150, blank=True)
     contact_email = models.EmailField(_("e-mail"), blank=True)
     contact_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The language the reporter filed in: what the messages about the report are written in.
+    language = models.CharField(_("language"), max_length=8, default="id", db_default="id")
+    # The reporter stopped the messages about this report (the link in each of them).
+    notices_stopped_at = models.DateTimeField(_("messages stopped"), null=True, blank=True)
 
     # Content
     type = models.CharField(_("type"), max_length=16, choices=ReportType.choices, default=ReportType.COMPLAINT)
@@ -299,3 +303,35 @@ class SavedQueueView(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_view_name_per_user")]
+
+
+class FeedEntry(models.Model):
+    """An event of a report published to the outside (ADR 0032): the writer adds one with every
+    event, in the event's transaction, with no `position`; the publisher (`feed.publish`, one
+    at a time) then gives committed entries their place in one global order. Everything that
+    tells the outside — notifications, webhooks, the events API — reads by position, so none
+    misses an event whose transaction committed after a later one's.
+
+    The event is named by (report, seq), known before its INSERT: the entry's statement leads
+    the event's in the same round trip, as the rollups' do."""
+
+    id = models.BigAutoField(primary_key=True)
+    # No index: reports are not deleted, and entries are read by position or as unpublished.
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="+", db_index=False)
+    seq = models.PositiveIntegerField()
+    position = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["position"], name="feed_position", condition=Q(position__isnull=False)),
+        ]
+        indexes = [models.Index(fields=["id"], name="feed_unpublished", condition=Q(position__isnull=True))]
+
+
+class FeedCursor(models.Model):
+    """How far one subscriber of the feed has read (its last position handled), moved in the same
+    transaction as what it did with the entries: nothing is handled twice or skipped."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    position = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(null=True, blank=True)

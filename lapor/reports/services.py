@@ -4,9 +4,10 @@ and the monitoring facts re-derived after a change of reference data.
 `report_submit` creates a report with its first event; `report_act` applies one action from
 the transition table under a row lock. Both validate everything (including attachments)
 before the first write, and write inside one transaction: a failure leaves nothing behind.
-Every write of a report with its event goes through `_write` (ADR 0029), which runs the steps
+Every write of a report with its event goes through `_write` (ADR 0030), which runs the steps
 that must commit with it, in order: the monitoring facts and rollup delta (`lapor.rollups`),
-the search text (`public.index_for_search`), the report row, the event row.
+the search text (`public.index_for_search`), the report row, the event row with its entry in the
+event feed (`feed`, ADR 0032: what notifications, webhooks and the events API read).
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import json
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lapor.accounts.actors import Actor
@@ -27,7 +30,7 @@ from lapor.core.errors import Conflict, DomainError, IllegalTransition, InvalidI
 from lapor.rollups import recording as rollups
 from lapor.rollups.writing import leading
 
-from . import public, workflow
+from . import feed, public, workflow
 from .actors import roles_on
 from .attachments import CheckedFile, check_uploads, check_uploads_each
 from .effects import EFFECTS
@@ -122,6 +125,7 @@ def _create(clean, actor: Actor, checked: list[CheckedFile], stored: list[str]) 
         contact_name=clean.contact_name,
         contact_email=clean.contact_email,
         contact_phone=clean.contact_phone,
+        language=_language(),
         type=clean.type,
         title=clean.title,
         description=clean.description,
@@ -145,6 +149,13 @@ def _create(clean, actor: Actor, checked: list[CheckedFile], stored: list[str]) 
     _write(report, event, created=True, reindex=True)
     _store_attachments(report, event, checked, now, stored)
     return report
+
+
+def _language() -> str:
+    """The language the request is answered in (the reporter's choice, else the site's)."""
+    active = translation.get_language() or ""
+    known = {code for code, _name in settings.LANGUAGES}
+    return active if active in known else (active.split("-")[0] if active.split("-")[0] in known else settings.LANGUAGE_CODE)
 
 
 @contextmanager
@@ -254,7 +265,8 @@ def _write(report: Report, event: ReportEvent, *, created: bool, reindex: bool) 
         public.index_for_search(report)
     report.save(force_insert=created)
     event.report = report
-    _insert_event(event, rollup_sql)
+    published = [feed.entry_sql(report.pk, event.seq)] if feed.enabled() else []  # for the outside (ADR 0032)
+    _insert_event(event, rollup_sql + published)
 
 
 _EVENT_INSERT = f'INSERT INTO "{ReportEvent._meta.db_table}"'
@@ -262,7 +274,7 @@ _EVENT_INSERT = f'INSERT INTO "{ReportEvent._meta.db_table}"'
 
 def _insert_event(event: ReportEvent, led: list[str]) -> None:
     """Insert the event, led by parameter-free statements that must commit with it (the rollup
-    delta). PostgreSQL: in one round trip, as data-modifying WITHs leading the event's INSERT (a
+    delta, the feed entry). PostgreSQL: in one round trip, as data-modifying WITHs leading the event's INSERT (a
     transition then costs no more round trips than without rollups: at 300 submissions a second
     each one counts). Other databases: the statements, then the event."""
     if led and connection.vendor != "postgresql":
@@ -313,6 +325,19 @@ def store_monitoring_facts(reports) -> None:
     """Save these reports' recomputed monitoring facts (a rebuild of the rollups, inside its
     transaction)."""
     Report.objects.bulk_update(reports, ["monitoring_facts"], batch_size=500)
+
+
+def report_stop_notices(*, tracking_number: str) -> Report:
+    """Stop the messages about a report (the link in each of them, ADR 0032). Not a lifecycle
+    step: no event. Stopping twice keeps the first moment."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(tracking_number=normalise_tracking_number(tracking_number)).first()
+        if report is None:
+            raise NotFound(_("There is no report with the tracking number “%(n)s”.") % {"n": tracking_number[:12]})
+        if report.notices_stopped_at is None:
+            report.notices_stopped_at = clock.now()
+            Report.objects.filter(pk=report.pk).update(notices_stopped_at=report.notices_stopped_at)
+    return report
 
 
 def report_support(*, tracking_number: str, actor: Actor) -> Report:

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import attachments, feed, landing, ombudsman, responses, statistics, submission, views
+from . import attachments, feed, landing, notices, ombudsman, responses, statistics, submission, views
 
 app_name = "web"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("laporan-saya/", views.my_reports, name="my_reports"),
     path("ruang-kerja/", landing.landing, name="landing"),
     path("lacak/<str:tracking_number>/dukung/", feed.support, name="support"),
+    path("lacak/<str:tracking_number>/berhenti/<str:token>/", notices.stop, name="notices_stop"),
     path("lacak/<str:tracking_number>/<str:action>/", views.reporter_action, name="reporter_action"),
     path("lacak/<str:tracking_number>/lampiran/<int:attachment_id>/", attachments.track_attachment, name="track_attachment"),
     path("lacak/<str:tracking_number>/lampiran/<int:attachment_id>/gambar-kecil/", attachments.track_thumbnail, name="track_thumbnail"),

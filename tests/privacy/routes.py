@@ -74,6 +74,13 @@ def _tn(place: str, kind: str):
     return lambda pw: pw.world.report(place, kind).tracking_number
 
 
+def _stop_link(pw) -> dict:
+    from lapor.notices.reporters import stop_token
+
+    report = pw.world.report("city", "confidential")
+    return {"tracking_number": report.tracking_number, "token": stop_token(report)}
+
+
 def _position_id(pw) -> dict:
     from lapor.accounts.models import Position
 
@@ -169,6 +176,9 @@ ROUTES: dict[str, Route] = {
     "web:regions":             page("", "?parent=35"),
     "web:categories":          page("?parent=mbg", "?q=pendidikan"),  # submission form helpers: reference data
     "web:agency_suggestions":  page("?q=Kota"),
+    # the link in a reporter's messages (ADR 0032): shows only the number it is for; its POST
+    # stops the messages (tests/notices/test_reporter_notices.py)
+    "web:notices_stop":        page(kwargs=_stop_link),
     "web:track_lookup":        page("", lambda pw: f"?nomor={pw.world.report('city', 'confidential').tracking_number}"),
     # (Search terms are tried by the feed's own check: the search box echoes them.)
     "web:feed":                listing("feed", "", "?status=closed", "?kategori=mbg&provinsi=91"),

@@ -1,0 +1,10 @@
+"""Celery tasks: thin wrappers around the feed's jobs (the worker loop runs the same)."""
+
+from celery import shared_task
+
+from .jobs import run_feed
+
+
+@shared_task(name="lapor.notices.tasks.run_feed", acks_late=True)
+def feed() -> dict:
+    return run_feed().as_dict()
