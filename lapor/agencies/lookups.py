@@ -1,10 +1,12 @@
 """Fast, per-process look-ups of reference data on the intake path.
 
-Submitting a report validates a region code and a category code. Reference data changes
-rarely, so each process keeps the set of region codes and a small category table and refreshes
-them every minute; a code not in the set is checked against the database before it is refused,
-so a region added a moment ago is accepted at once. (Measured: the two SELECTs were ~20 % of a
-submission's CPU; see bench/README.md.)"""
+Submitting a report validates a region code, a category code and, when the reporter names one,
+an agency code. Reference data changes rarely, so each process keeps the set of region codes, a
+small category table and the table of agencies, and refreshes them every minute (the regions
+every ten); a code not in a table is checked against the database before it is refused, so a
+region or agency added a moment ago is accepted at once. An agency deactivated may still be
+named for up to a minute in a process that loaded it before. (Measured: the region and category
+SELECTs were ~20 % of a submission's CPU, the agency's ~5 %; see bench/README.md.)"""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from datetime import date
 
 from lapor.core.ttlcache import TtlCache
 
-from .models import Category, Region
+from .models import Agency, Category, Region
 
 # Kemendagri codes: 2 digits (province), .2 (regency/city), .2 (district), .4 (village). Each level
 # has its own width, so the digits alone identify a code: kept as a sorted array of integers
@@ -48,9 +50,15 @@ def _load_categories() -> dict[str, CategoryInfo]:
     return {row[1]: CategoryInfo(*row) for row in rows}
 
 
+def _load_agencies() -> dict[str, tuple]:
+    names = [f.attname for f in Agency._meta.concrete_fields]
+    return {row[names.index("code")]: (names, row) for row in Agency.objects.values_list(*names)}
+
+
 # New regions are found through the database fallback at once, so the set may age longer.
 _regions = TtlCache(_load_regions, seconds=600)
 _categories = TtlCache(_load_categories, seconds=60)
+_agencies = TtlCache(_load_agencies, seconds=60)
 
 
 def region_exists(code: str) -> bool:
@@ -76,7 +84,21 @@ def category_by_code(code: str) -> CategoryInfo | None:
     return info
 
 
+def agency_by_code(code: str) -> Agency | None:
+    """The agency with this code, as a new instance of its own (never one shared between
+    requests), or None."""
+    found = _agencies.get().get(code)
+    if found is None:
+        agency = Agency.objects.filter(code=code).first()
+        if agency is not None:
+            reset()
+        return agency
+    names, row = found
+    return Agency.from_db("default", names, row)
+
+
 def reset() -> None:
     """Forget the cached tables (tests, and after an operator edits reference data)."""
     _regions.forget()
     _categories.forget()
+    _agencies.forget()

@@ -183,8 +183,8 @@ def clean_submission(data: dict) -> CleanSubmission:
     target_agency = None
     agency_code = text("target_agency_code")
     if agency_code:
-        target_agency = Agency.objects.filter(code=agency_code, is_active=True).first()
-        if target_agency is None or not may_receive(target_agency):
+        target_agency = lookups.agency_by_code(agency_code)
+        if target_agency is None or not may_receive(target_agency):  # inactive, or never receives
             refuse(_("There is no agency with the code “%(code)s” to send reports to.") % {"code": agency_code[:60]},
                    "target_agency_code")
 

@@ -25,7 +25,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lapor.accounts.actors import Actor
-from lapor.core import clock
+from lapor.core import clock, inserts
 from lapor.core.errors import Conflict, DomainError, IllegalTransition, InvalidInput, NotAllowed, NotFound, raise_all
 from lapor.rollups import recording as rollups
 from lapor.rollups.writing import leading
@@ -70,13 +70,15 @@ def report_submit(*, data: dict, actor: Actor, files=(), idempotency_key: str | 
             with _files_removed_on_error() as stored, transaction.atomic():
                 report = _create(clean, actor, checked, stored)
                 if idempotency_key is not None:
-                    IdempotencyRecord.objects.create(
-                        scope=scope,
-                        key=idempotency_key,
-                        request_hash=request_hash,
-                        report=report,
-                        response={"tracking_number": report.tracking_number},
-                        created_at=report.submitted_at,
+                    inserts.insert(
+                        IdempotencyRecord(
+                            scope=scope,
+                            key=idempotency_key,
+                            request_hash=request_hash,
+                            report=report,
+                            response={"tracking_number": report.tracking_number},
+                            created_at=report.submitted_at,
+                        )
                     )
             return Submitted(report, None if actor.user_id else reporter_secret_for(report.tracking_number))
         except IntegrityError:
@@ -263,40 +265,31 @@ def _write(report: Report, event: ReportEvent, *, created: bool, reindex: bool) 
     rollup_sql = rollups.record(report, event)  # sets report.monitoring_facts: saved with the row
     if reindex:
         public.index_for_search(report)
-    report.save(force_insert=created)
+    if created:
+        inserts.insert(report)  # the statement built once, not compiled per call (ADR 0033)
+    else:
+        report.save()
     event.report = report
     published = [feed.entry_sql(report.pk, event.seq)] if feed.enabled() else []  # for the outside (ADR 0032)
     _insert_event(event, rollup_sql + published)
 
 
-_EVENT_INSERT = f'INSERT INTO "{ReportEvent._meta.db_table}"'
-
-
 def _insert_event(event: ReportEvent, led: list[str]) -> None:
     """Insert the event, led by parameter-free statements that must commit with it (the rollup
-    delta, the feed entry). PostgreSQL: in one round trip, as data-modifying WITHs leading the event's INSERT (a
-    transition then costs no more round trips than without rollups: at 300 submissions a second
-    each one counts). Other databases: the statements, then the event."""
-    if led and connection.vendor != "postgresql":
-        with connection.cursor() as cursor:
-            for sql in led:
-                cursor.execute(sql)
-        led = []
-    if not led:
-        event.save(force_insert=True)
-        return
-    sent = []
-
-    def lead(execute, sql, params, many, context):
-        if sent or not sql.startswith(_EVENT_INSERT):
-            return execute(sql, params, many, context)
-        sent.append(sql)  # once: nothing else the save may send is led
-        return execute(leading(led) + sql, params, many, context)
-
-    with connection.execute_wrapper(lead):
-        event.save(force_insert=True)
-    if not sent:  # the ORM's INSERT changed shape: never lose the statements
-        raise RuntimeError(f"the event's INSERT was not recognised ({_EVENT_INSERT}…)")
+    delta, the feed entry). PostgreSQL: in one round trip, as data-modifying WITHs leading the
+    event's INSERT (a transition then costs no more round trips than without rollups: at 300
+    submissions a second each one counts). Other databases: the statements, then the event."""
+    if event.pk is not None:
+        raise RuntimeError("report events are immutable")
+    sql, params = inserts.insert_sql(event)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = leading(led) + sql if led else sql
+        else:
+            for statement in led:
+                cursor.execute(statement)
+        cursor.execute(sql, params)
+        inserts.inserted(event, cursor)
 
 
 def refresh_monitoring_facts(report_ids) -> int:

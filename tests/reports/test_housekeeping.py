@@ -41,10 +41,16 @@ def test_idempotency_records_older_than_a_day_are_purged(world):
 def test_a_failed_submission_removes_the_files_it_wrote(world, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = str(tmp_path)
 
-    def boom(*args, **kwargs):
-        raise RuntimeError("database went away")
+    from lapor.core import inserts
 
-    monkeypatch.setattr(IdempotencyRecord.objects, "create", boom)
+    real_insert = inserts.insert
+
+    def boom(obj):  # the last write of the submission, after its files were stored
+        if isinstance(obj, IdempotencyRecord):
+            raise RuntimeError("database went away")
+        real_insert(obj)
+
+    monkeypatch.setattr(inserts, "insert", boom)
     with pytest.raises(RuntimeError):
         services.report_submit(data=dict(GOOD_REPORT), actor=Actor(), files=[png()], idempotency_key="key-0003-cccc")
     assert Report.objects.count() == 0 and Attachment.objects.count() == 0
