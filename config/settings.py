@@ -246,7 +246,7 @@ LAPOR_KEPT_UPLOAD_MINUTES = env_int("LAPOR_KEPT_UPLOAD_MINUTES", 60)
 # rebuilt (`manage.py monev_verify --rebuild`) before its dashboards are right again.
 LAPOR_MONEV_ROLLUPS = env_bool("LAPOR_MONEV_ROLLUPS", True)
 
-# --- Outbound messages: e-mail and SMS (lapor.notify, ADR 0011) ------------------------------
+# --- Outbound messages: e-mail, SMS and WhatsApp (lapor.notify, ADR 0011, 0034) --------------
 # E-mail: SMTP when LAPOR_EMAIL_HOST is set. Without a host, development (LAPOR_DEBUG, or
 # LAPOR_EMAIL_CONSOLE=1 as `make run` sets) prints messages on the console; otherwise e-mail is
 # off and sign-up or password reset by e-mail says it is unavailable (codes are never dropped silently).
@@ -266,6 +266,19 @@ else:
 LAPOR_SMS_GATEWAY_URL = os.environ.get("LAPOR_SMS_GATEWAY_URL", "")
 LAPOR_SMS_GATEWAY_TOKEN = os.environ.get("LAPOR_SMS_GATEWAY_TOKEN", "")
 LAPOR_SMS_GATEWAY_TIMEOUT_SECONDS = env_int("LAPOR_SMS_GATEWAY_TIMEOUT_SECONDS", 10)
+# WhatsApp (ADR 0034): messages in the WhatsApp Cloud API format, POSTed with a bearer access
+# token to LAPOR_WHATSAPP_API_URL, the full messages endpoint, for example
+# https://graph.facebook.com/v21.0/<phone-number-id>/messages. Unset: no WhatsApp.
+# LAPOR_WHATSAPP_TEMPLATE names an approved message template with one body parameter {{1}}, which
+# receives the message's text, in LAPOR_WHATSAPP_TEMPLATE_LANGUAGE. Without a template, plain text
+# messages are sent, and WhatsApp delivers those only inside the 24-hour customer-service window
+# (within 24 hours of the person's own last message to the business number): a first message to
+# someone who never wrote needs a template.
+LAPOR_WHATSAPP_API_URL = os.environ.get("LAPOR_WHATSAPP_API_URL", "")
+LAPOR_WHATSAPP_TOKEN = os.environ.get("LAPOR_WHATSAPP_TOKEN", "")
+LAPOR_WHATSAPP_TEMPLATE = os.environ.get("LAPOR_WHATSAPP_TEMPLATE", "")
+LAPOR_WHATSAPP_TEMPLATE_LANGUAGE = os.environ.get("LAPOR_WHATSAPP_TEMPLATE_LANGUAGE", "id")
+LAPOR_WHATSAPP_TIMEOUT_SECONDS = env_int("LAPOR_WHATSAPP_TIMEOUT_SECONDS", 10)
 # Retries: a failed send is tried again after 1, 2, 4, … × LAPOR_OUTBOX_RETRY_SECONDS (at most an
 # hour apart) and given up after LAPOR_OUTBOX_MAX_ATTEMPTS; sent and failed rows are deleted after
 # LAPOR_OUTBOX_RETENTION_DAYS.

@@ -1,4 +1,4 @@
-"""Outbound messages (e-mail and SMS), one row each: the durable outbox.
+"""Outbound messages (e-mail, SMS and WhatsApp), one row each: the durable outbox.
 
 A row is written in the same transaction as the change that causes it, so a rolled-back change
 sends nothing and a committed one is not forgotten when the mail server is down."""
@@ -13,10 +13,11 @@ class Message(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")
         SMS = "sms", _("SMS")
+        WHATSAPP = "whatsapp", _("WhatsApp")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("pending")  # not sent yet; tried again at next_attempt_at
-        SENT = "sent", _("sent")  # accepted by the mail server or the SMS gateway
+        SENT = "sent", _("sent")  # accepted by the mail server, the SMS gateway or the WhatsApp Cloud API
         FAILED = "failed", _("failed")  # given up (too many attempts, or expired before delivery)
 
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)

@@ -1,12 +1,15 @@
-"""Real local peers for the outside world: an SMTP server (aiosmtpd) and an HTTP SMS gateway
-(http.server), both on 127.0.0.1 with a free port, each in its own thread. The fixtures point
-the settings at them; tests read what the peers actually received."""
+"""Real local peers for the outside world: an SMTP server (aiosmtpd), an HTTP SMS gateway and a
+WhatsApp Cloud API messages endpoint (http.server), all on 127.0.0.1 with a free port, each in
+its own thread. The fixtures point the settings at them; tests read what the peers actually
+received."""
 
 from __future__ import annotations
 
 import email
 import email.policy
+import itertools
 import json
+import secrets
 import socket
 import threading
 import traceback
@@ -17,6 +20,8 @@ import pytest
 from aiosmtpd.controller import Controller
 
 SMS_TOKEN = "gateway-token-for-tests"
+WHATSAPP_TOKEN = "cloud-api-access-token-for-tests"
+WHATSAPP_PHONE_NUMBER_ID = "106540352242922"
 
 
 def free_port() -> int:
@@ -103,6 +108,92 @@ class SmsPeer:
         return [r["json"]["text"] for r in self.received]
 
 
+def _answer_json(handler: BaseHTTPRequestHandler, status: int, answer) -> None:
+    body = json.dumps(answer).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+def _cloud_api_error(message: str, code: int, **extra) -> dict:
+    """An error answer of the Cloud API (Graph API): message, type, numeric code, trace id."""
+    error = {"message": message, "type": "OAuthException", "code": code, **extra}
+    return {"error": {**error, "fbtrace_id": "AbCdEfGhIjKlMnOpQrStUvW"}}
+
+
+@dataclass
+class WhatsAppPeer:
+    """Answers like the WhatsApp Cloud API's messages endpoint (POST /v21.0/<phone-number-id>/messages)
+    and records path, headers and the JSON body of every POST.
+
+    A request without the right bearer token gets the Cloud API's 401 (error code 190). Otherwise:
+    200 with the recipient as contact and a new `wamid.…` message id; or, when told to, `status`
+    (e.g. 500) with a plain error body, the Cloud API's 400 for a number outside the test number's
+    allowed list (error code 131030; its message and details name the number, as such details
+    can), or a 200 that lacks the message id."""
+
+    status: int = 200
+    refuse_recipient: bool = False
+    without_message_id: bool = False
+    received: list[dict] = field(default_factory=list)
+    message_ids: list[str] = field(default_factory=list)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/v21.0/{WHATSAPP_PHONE_NUMBER_ID}/messages"
+
+    def start(self):
+        peer = self
+        counter = itertools.count(1)
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                request = json.loads(raw or b"null")
+                peer.received.append({"path": self.path, "headers": dict(self.headers.items()), "json": request})
+                if self.headers.get("Authorization") != f"Bearer {WHATSAPP_TOKEN}":
+                    error = _cloud_api_error("Invalid OAuth access token - Cannot parse access token", 190)
+                    return _answer_json(self, 401, error)
+                if self.path != f"/v21.0/{WHATSAPP_PHONE_NUMBER_ID}/messages":
+                    return _answer_json(self, 400, _cloud_api_error("Unsupported post request.", 100, error_subcode=33))
+                to = request["to"]
+                if peer.refuse_recipient:
+                    details = f"Recipient phone number {to} not in allowed list: add it to the recipient list."
+                    error = _cloud_api_error(
+                        "(#131030) Recipient phone number not in allowed list",
+                        131030,
+                        error_data={"messaging_product": "whatsapp", "details": details},
+                    )
+                    return _answer_json(self, 400, error)
+                if not 200 <= peer.status < 300:
+                    return _answer_json(self, peer.status, {"error": "unavailable"})
+                answer = {"messaging_product": "whatsapp", "contacts": [{"input": to, "wa_id": to}]}
+                if not peer.without_message_id:
+                    message_id = f"wamid.{next(counter)}{secrets.token_urlsafe(24)}"
+                    peer.message_ids.append(message_id)
+                    answer["messages"] = [{"id": message_id}]
+                return _answer_json(self, peer.status, answer)
+
+            def log_message(self, format, *args):  # keep the test output quiet
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    @property
+    def recipients(self) -> list[str]:
+        return [r["json"]["to"] for r in self.received]
+
+
 @pytest.fixture
 def smtp_server(settings):
     """A live SMTP server on loopback; Django's SMTP backend is pointed at it."""
@@ -126,6 +217,20 @@ def sms_gateway(settings):
     settings.LAPOR_SMS_GATEWAY_URL = peer.url
     settings.LAPOR_SMS_GATEWAY_TOKEN = SMS_TOKEN
     settings.LAPOR_SMS_GATEWAY_TIMEOUT_SECONDS = 5
+    yield peer
+    peer.stop()
+
+
+@pytest.fixture
+def whatsapp_api(settings):
+    """A live WhatsApp Cloud API messages endpoint on loopback; LAPOR_WHATSAPP_API_URL/TOKEN point
+    at it, and plain text messages are sent (no template) until a test sets one."""
+    peer = WhatsAppPeer().start()
+    settings.LAPOR_WHATSAPP_API_URL = peer.url
+    settings.LAPOR_WHATSAPP_TOKEN = WHATSAPP_TOKEN
+    settings.LAPOR_WHATSAPP_TEMPLATE = ""
+    settings.LAPOR_WHATSAPP_TEMPLATE_LANGUAGE = "id"
+    settings.LAPOR_WHATSAPP_TIMEOUT_SECONDS = 5
     yield peer
     peer.stop()
 
