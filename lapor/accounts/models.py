@@ -10,12 +10,19 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lapor.notify.models import PhoneChannel
+
 
 class User(AbstractUser):
     """A person: a citizen reporter or an official. Officials act through Positions."""
 
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The messages about the person's reports (lapor.notices): to their e-mail address or not, and
+    # to their phone by SMS, by WhatsApp or not at all (""). Their list on the site is always kept.
+    notify_email = models.BooleanField(_("messages by e-mail"), default=True)
+    phone_channel = models.CharField(_("messages to the phone"), max_length=8, blank=True, default=PhoneChannel.SMS,
+                                     choices=PhoneChannel.choices)
 
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username

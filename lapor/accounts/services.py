@@ -21,6 +21,7 @@ from lapor.agencies.selectors import agency_and_units
 from lapor.audit.models import AuditEntry
 from lapor.audit.services import audit_record
 from lapor.core.errors import Conflict, InvalidInput, NotAllowed
+from lapor.notify.models import PhoneChannel
 
 from .actors import Actor
 from .models import Position, Role, User
@@ -341,4 +342,15 @@ def official_set_active(*, actor, user_id: int, active: bool) -> User:
         if not active:
             for position in held:
                 _give(position, None, actor)
+    return user
+
+
+def set_notice_channels(*, user: User, notify_email: bool, phone_channel: str) -> User:
+    """Where the messages about the person's reports go (their notifications page): their e-mail
+    address or not, their phone by SMS, by WhatsApp or not at all (""). Their list on the site is
+    kept whatever they choose."""
+    if phone_channel not in ("", *PhoneChannel.values):
+        raise InvalidInput(_("Messages to a phone go by SMS or by WhatsApp, or not at all."), field="phone_channel")
+    User.objects.filter(pk=user.pk).update(notify_email=notify_email, phone_channel=phone_channel)
+    user.notify_email, user.phone_channel = notify_email, phone_channel
     return user

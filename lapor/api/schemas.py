@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
+from lapor.notify.models import PhoneChannel
 from lapor.reports.states import ArchiveReason, Channel, OmbudsmanOutcome, RejectReason, ReportType
 
 
@@ -32,6 +33,9 @@ class ReportIn(Schema):
     contact_name: str = ""
     contact_email: str = ""
     contact_phone: str = ""
+    phone_channel: PhoneChannel = Field(
+        PhoneChannel.SMS, description="How `contact_phone` gets the messages about the report: `sms` or `whatsapp`."
+    )
 
 
 class ReportCreatedOut(Schema):

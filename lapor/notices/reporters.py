@@ -4,7 +4,9 @@ For each event a reporter should hear about — the receipt of their submission,
 verification and the agency it went to, a request for more information, the agency's initial
 response and its follow-up, an interim reply, a rejection or archiving, the report closed, the
 Ombudsman offer — one message per channel the reporter left (an account's e-mail and phone, or
-the contact a guest gave), in the language they filed in. Each says what happened, what comes
+the contact a guest gave), in the language they filed in, and for an account one notification
+in its list on the site (`Notification`, the in-app channel: kept even after the reporter
+stopped the messages, since nothing is sent). Each says what happened, what comes
 next and by when, and links to the tracking page and to stopping these messages. Nothing the
 reporter did themselves is echoed back; a guest who left no contact hears nothing.
 
@@ -26,11 +28,14 @@ from django.utils.translation import gettext as _
 
 from lapor.core.clock import WIB
 from lapor.notify.channels import available
+from lapor.notify.models import PhoneChannel
 from lapor.notify.outbox import queue_message
 from lapor.reports.feed import Published, consume
 from lapor.reports.models import Report, ReportEvent
 from lapor.reports.states import Action, ArchiveReason, RejectReason
 from lapor.reports.tokens import reporter_secret_for
+
+from .models import Notification
 
 SUBSCRIBER = "reporter-notices"
 BATCH = 500
@@ -43,6 +48,9 @@ class Notice:
     subject: str
     body: str  # the e-mail's text
     sms: str  # at most one segment
+    text: str = ""  # the in-app notification's: what happened, what next, by when (no links)
+    # One line: a WhatsApp template's parameter may hold no line break (the Cloud API refuses it).
+    whatsapp: str = ""
     sensitive: bool = False
 
 
@@ -52,34 +60,41 @@ def notify(limit: int = BATCH) -> int:
 
 
 def _queue_all(entries: list[Published]) -> None:
+    listed = []
     for item in entries:
         report = item.report
-        if report.notices_stopped_at is not None:
-            continue
-        contacts = contacts_of(report)
-        if not contacts:
+        contacts = [] if report.notices_stopped_at is not None else contacts_of(report)
+        if not contacts and not report.reporter_id:
             continue
         notice = notice_for(item.event, report)
         if notice is None:
             continue
+        if report.reporter_id:
+            listed.append(Notification(user_id=report.reporter_id, report=report, seq=item.event.seq,
+                                       subject=notice.subject, text=notice.text, created_at=item.event.created_at))
         for channel, address in contacts:
-            text = notice.sms if channel == "sms" else notice.body
+            text = {"sms": notice.sms, "whatsapp": notice.whatsapp}.get(channel, notice.body)
             queue_message(channel=channel, recipient=address, subject=notice.subject, body=text,
                           sensitive=notice.sensitive)
+    # In the cursor's transaction like the messages; a conflict is an event already listed.
+    Notification.objects.bulk_create(listed, ignore_conflicts=True)
 
 
 def contacts_of(report: Report) -> list[tuple[str, str]]:
-    """Where the reporter hears from us: an account's e-mail and phone, else the guest's contact;
-    only channels this installation can send on."""
+    """Where the reporter hears from us, as they chose: an account's e-mail (unless turned off)
+    and its phone by SMS, WhatsApp or not at all; a guest's e-mail and phone (by the channel
+    chosen on the form). Only channels this installation can send on."""
     if report.reporter_id:
-        email, phone = report.reporter.email, report.reporter.phone
+        user = report.reporter
+        email = user.email if user.notify_email else ""
+        phone, by = user.phone, user.phone_channel
     else:
-        email, phone = report.contact_email, report.contact_phone
+        email, phone, by = report.contact_email, report.contact_phone, report.phone_channel
     out = []
     if email and available("email"):
         out.append(("email", email))
-    if phone and available("sms"):
-        out.append(("sms", phone))
+    if phone and by in PhoneChannel.values and available(by):
+        out.append((by, phone))
     return out
 
 
@@ -182,9 +197,10 @@ def _compose(event: ReportEvent, report: Report) -> Notice | None:
 
 
 def _notice(subject: str, lines: list[str], sms, track: str, stop: str, *, sensitive: bool = False) -> Notice:
-    body = "\n\n".join([*lines, _("Follow your report: %(link)s") % {"link": track},
-                        _("To stop these messages about this report: %(link)s") % {"link": stop}])
-    return Notice(subject=subject, body=body + "\n", sms=one_segment(sms, track), sensitive=sensitive)
+    links = [_("Follow your report: %(link)s") % {"link": track},
+             _("To stop these messages about this report: %(link)s") % {"link": stop}]
+    return Notice(subject=subject, body="\n\n".join([*lines, *links]) + "\n", sms=one_segment(sms, track),
+                  text="\n\n".join(lines), whatsapp=" ".join([*lines, *links]), sensitive=sensitive)
 
 
 def one_segment(texts, link: str) -> str:

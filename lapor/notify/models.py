@@ -9,6 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from lapor.core import clock
 
 
+class PhoneChannel(models.TextChoices):
+    """How a reporter's phone is reached: their choice (a guest's on the form, an account's on its
+    notifications page)."""
+
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+
+
 class Message(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("e-mail")

@@ -20,6 +20,7 @@ from lapor.agencies.models import Agency
 from lapor.agencies.selectors import may_receive
 from lapor.core import clock
 from lapor.core.errors import InvalidInput, raise_all
+from lapor.notify.models import PhoneChannel
 
 from .states import Channel, ReportType
 
@@ -49,6 +50,7 @@ class CleanSubmission:
     contact_name: str
     contact_email: str
     contact_phone: str
+    phone_channel: str = PhoneChannel.SMS
 
     def fingerprint(self) -> dict:
         """A stable description of the request, for idempotency checks."""
@@ -66,7 +68,7 @@ class CleanSubmission:
             "anonymous": self.is_anonymous,
             "confidential": self.is_confidential,
             "channel": self.channel,
-            "contact": [self.contact_name, self.contact_email, self.contact_phone],
+            "contact": [self.contact_name, self.contact_email, self.contact_phone, self.phone_channel],
         }
 
 
@@ -204,6 +206,9 @@ def clean_submission(data: dict) -> CleanSubmission:
     contact_phone = text("contact_phone")
     if contact_phone and not PHONE_RE.match(contact_phone):
         refuse(_("Please give a valid phone number, e.g. 0812 3456 7890."), "contact_phone")
+    phone_channel = text("phone_channel") or PhoneChannel.SMS
+    if phone_channel not in PhoneChannel.values:
+        refuse(_("Messages to a phone go by SMS or by WhatsApp."), "phone_channel")
 
     flags = {}
     for name in ("is_anonymous", "is_confidential"):
@@ -231,4 +236,5 @@ def clean_submission(data: dict) -> CleanSubmission:
         contact_name=contact_name,
         contact_email=contact_email,
         contact_phone=contact_phone,
+        phone_channel=phone_channel,
     )

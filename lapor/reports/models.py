@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lapor.core.codes import CodeField
+from lapor.notify.models import PhoneChannel
 from lapor.rollups.facts import FactsField
 
 from .eventdata import EventDataField
@@ -41,6 +42,9 @@ class Report(models.Model):
     contact_name = models.CharField(_("name"), max_length=150, blank=True)
     contact_email = models.EmailField(_("e-mail"), blank=True)
     contact_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # How a guest's phone gets the messages about the report (their choice on the form).
+    phone_channel = models.CharField(_("messages to the phone"), max_length=8, default=PhoneChannel.SMS,
+                                     choices=PhoneChannel.choices)
     # The language the reporter filed in: what the messages about the report are written in.
     language = models.CharField(_("language"), max_length=8, default="id", db_default="id")
     # The reporter stopped the messages about this report (the link in each of them).

@@ -127,6 +127,7 @@ def _create(clean, actor: Actor, checked: list[CheckedFile], stored: list[str]) 
         contact_name=clean.contact_name,
         contact_email=clean.contact_email,
         contact_phone=clean.contact_phone,
+        phone_channel=clean.phone_channel,
         language=_language(),
         type=clean.type,
         title=clean.title,

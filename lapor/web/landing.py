@@ -20,6 +20,7 @@ from django.urls import reverse
 from lapor.accounts.actors import Actor
 from lapor.accounts.page_access import Page, allows
 from lapor.monev.dashboards import entries_for
+from lapor.notices.inbox import unread_count
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,14 @@ class Menu:
     monitoring: bool
     evaluation: str  # "reviews" (evaluators), "plans" (liaison officers and agencies) or ""
     admin: bool
+    unread: int = 0  # a reporter's notifications not read yet (lapor.notices), shown beside the entry
 
 
 def menu_for(user) -> Menu:
     actor = Actor.for_user(user)
+    official = bool(actor.positions) or user.is_staff
     return Menu(
-        official=bool(actor.positions) or user.is_staff,
+        official=official,
         queue=allows(actor, Page.QUEUE),
         ombudsman=allows(actor, Page.OMBUDSMAN_LIST),
         manage=allows(actor, Page.MANAGE),
@@ -52,6 +55,7 @@ def menu_for(user) -> Menu:
         monitoring=allows(actor, Page.MONITORING),
         evaluation="reviews" if allows(actor, Page.EVALUATION) else "plans" if allows(actor, Page.ACTION_PLANS) else "",
         admin=user.is_staff,
+        unread=0 if official else unread_count(user),
     )
 
 

@@ -31,6 +31,8 @@ from lapor.agencies.selectors import (
 from lapor.core.errors import DomainError, InvalidInput, RateLimited
 from lapor.core.numbers import human_size
 from lapor.core.ratelimit import client_address, hit
+from lapor.notify.channels import available
+from lapor.notify.models import PhoneChannel
 from lapor.reports import kept_uploads, selectors, services, topics
 from lapor.reports.attachments import check_uploads_each
 from lapor.reports.intake import clean_submission
@@ -42,7 +44,7 @@ LOCATION_LEVELS = ("region_code", "regency_code", "district_code", "village_code
 # Where each problem is shown, in the order of the form (the summary lists them in this order).
 FIELD_ORDER = ("type", "title", "description", "event_date", *LOCATION_LEVELS, "address", "latitude",
                "category_search", "category_pick", "category_group", "category_code", "target_agency_name",
-               "attachments", "is_anonymous", "is_confidential", "contact_name", "contact_email", "contact_phone")
+               "attachments", "is_anonymous", "is_confidential", "contact_name", "contact_email", "contact_phone", "phone_channel")
 # The service names some fields as the API does; the form shows them at its own field.
 FORM_FIELD = {"target_agency_code": "target_agency_name", "longitude": "latitude"}
 # What a GET may preset (a link to the form at a province, or a no-JavaScript step).
@@ -137,6 +139,8 @@ def _form(request, values: dict, problems=(), *, checked=()):
         "contact_fields": [(name, label, kind, kind if kind != "text" else "name", values.get(name, ""), errors.get(name, ""))
                            for name, label, kind in (("contact_name", _("Name"), "text"), ("contact_email", _("E-mail"), "email"),
                                                      ("contact_phone", _("Phone"), "tel"))],
+        # The ways a guest's phone may get the messages, offered when there is a choice.
+        "phone_channels": [(value, label) for value, label in PhoneChannel.choices if available(value)],
         "types": ReportType.choices,
         "max_size": human_size(settings.LAPOR_MAX_ATTACHMENT_BYTES),
         "max_bytes": settings.LAPOR_MAX_ATTACHMENT_BYTES,

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import attachments, feed, landing, notices, ombudsman, responses, statistics, submission, views
+from . import attachments, feed, inbox, landing, notices, ombudsman, responses, statistics, submission, views
 
 app_name = "web"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("laporan/", feed.feed, name="feed"),
     path("statistik/", statistics.statistics, name="statistics"),
     path("laporan-saya/", views.my_reports, name="my_reports"),
+    path("pemberitahuan/", inbox.notifications, name="notifications"),
     path("ruang-kerja/", landing.landing, name="landing"),
     path("lacak/<str:tracking_number>/dukung/", feed.support, name="support"),
     path("lacak/<str:tracking_number>/berhenti/<str:token>/", notices.stop, name="notices_stop"),

@@ -23,7 +23,8 @@ from lapor.reports import feed
 from lapor.reports.models import FeedEntry, Report, ReportEvent
 from lapor.reports.services import report_act
 
-from ..notify.peers import sms_gateway, smtp_server  # noqa: F401 (fixtures)
+from ..conftest import sign_in
+from ..notify.peers import sms_gateway, smtp_server, whatsapp_api  # noqa: F401 (fixtures)
 
 GUEST = {"contact_name": "Siti Aminah", "contact_email": "siti@example.test", "contact_phone": "+6281234567890"}
 URL = re.compile(r"https?://\S+")
@@ -161,3 +162,50 @@ def test_the_feed_can_be_turned_off_for_measurement(world, submit, settings):
     settings.LAPOR_EVENT_FEED = False
     submit(contact_email="siti@example.test")
     assert not FeedEntry.objects.exists() and ReportEvent.objects.exists()
+
+
+def test_a_guest_who_chose_whatsapp_hears_there_in_one_line(world, submit, smtp_server, sms_gateway, whatsapp_api, settings):  # noqa: F811
+    settings.LAPOR_WHATSAPP_TEMPLATE = "lapor_pemberitahuan"  # the real path: a business-initiated message
+    with translation.override("id"):
+        report, secret = submit(**GUEST, phone_channel="whatsapp")
+    assert Report.objects.get(pk=report.pk).phone_channel == "whatsapp"
+    sent_now()
+    act(report, world.national_admin, "dispose", agency="kota-35-78", note="Kewenangan Pemkot")
+    sent_now()
+    assert sms_gateway.received == []  # the phone gets WhatsApp instead of SMS
+    assert whatsapp_api.recipients == ["6281234567890", "6281234567890"]  # the Cloud API's "to" form
+    receipt, verified = (r["json"]["template"]["components"][0]["parameters"][0]["text"] for r in whatsapp_api.received)
+    number = report.formatted_tracking_number
+    assert receipt.startswith(f"Laporan Anda {number} telah kami terima.") and secret in receipt
+    assert "Pemerintah Kota Surabaya" in verified and "Kewenangan Pemkot" not in verified and secret not in verified
+    for text in (receipt, verified):
+        assert "\n" not in text and "\t" not in text  # a template parameter may hold no line break
+        assert f"/lacak/{report.tracking_number}/" in text and "/berhenti/" in text
+    assert len(smtp_server.mails) == 2  # the e-mail goes on as before
+    assert not Message.objects.filter(body__contains=secret).exists()  # the receipt emptied once sent
+
+
+def test_an_account_chooses_where_its_messages_go(world, submit, smtp_server, sms_gateway, whatsapp_api):  # noqa: F811
+    world.citizen.email, world.citizen.phone = "warga@example.test", "0812 1111 2222"
+    world.citizen.save()
+    assert reporters.contacts_of(submit(world.citizen)[0]) == [("email", "warga@example.test"), ("sms", "0812 1111 2222")]
+    client = Client()
+    sign_in(client, world.citizen)
+    page = client.get("/pemberitahuan/").content.decode()
+    assert 'name="notify_email" checked' in page and 'value="whatsapp"' in page
+    saved = client.post("/pemberitahuan/", {"phone_channel": "whatsapp"})  # e-mail unticked
+    assert saved.status_code == 302
+    world.citizen.refresh_from_db()
+    assert (world.citizen.notify_email, world.citizen.phone_channel) == (False, "whatsapp")
+    report, _ = submit(world.citizen)
+    report = Report.objects.get(pk=report.pk)
+    assert reporters.contacts_of(report) == [("whatsapp", "0812 1111 2222")]
+    sent_now()
+    assert smtp_server.mails == [] and sms_gateway.received == [] and whatsapp_api.recipients == ["6281211112222"] * 2
+    client.post("/pemberitahuan/", {"notify_email": "on", "phone_channel": ""})  # nothing to the phone
+    world.citizen.refresh_from_db()
+    assert reporters.contacts_of(Report.objects.get(pk=report.pk)) == [("email", "warga@example.test")]
+    refused = client.post("/pemberitahuan/", {"phone_channel": "merpati"})
+    assert refused.status_code == 422 and "SMS" in refused.content.decode()
+    world.citizen.refresh_from_db()
+    assert (world.citizen.notify_email, world.citizen.phone_channel) == (True, "")  # nothing changed

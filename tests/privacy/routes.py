@@ -200,6 +200,9 @@ ROUTES: dict[str, Route] = {
     # lists of reports
     "web:queue":               listing("queue", "", "?status=in_process&overdue=0", "?segera=1&kategori=mbg", "?provinsi=91&kanal=web&urut=submitted"),
     "web:my_reports":          listing("my_reports", "", "?hal=2"),
+    # the person's own notifications (ADR 0032): subjects and texts that hold no report text,
+    # never another person's (tests/notices/test_notifications.py)
+    "web:notifications":       page("", "?hal=2"),
     "web:positions":           page(),  # a redirect to accounts:manage
     "web:saved_view":          post_only("saves or deletes the officer's own queue filter (a query string, no report data)"),
     "web:response_templates":  page(),  # an agency's reply templates (no report data)
