@@ -35,6 +35,8 @@ def test_a_citizen_reads_the_notifications_of_a_report_on_a_phone(world, submit,
     expect(menu_entry).to_be_visible()
     menu_entry.click()
     expect(page.get_by_role("heading", name="Pemberitahuan", level=1)).to_be_visible()
+    expect(page).to_have_title("Pemberitahuan · Lapor")
+    expect(page.get_by_role("heading", name="Ke mana pesan dikirim", level=2)).to_have_count(1)
     items = page.locator("ol.notifications > li")
     expect(items).to_have_count(2)
     expect(items.nth(0).get_by_role("heading", level=2)).to_have_text(f"Laporan {number} diverifikasi baru")

@@ -42,6 +42,7 @@ def test_a_signed_in_reporter_reads_each_step_in_the_list(world, submit):
     home = client.get("/").content.decode()
     assert 'class="badge new">2<span class="visually-hidden"> belum dibaca</span>' in home  # counted in the menu
     first = page_of(client)
+    assert "<title>Pemberitahuan · Lapor</title>" in first
     assert first.count('class="badge new"') == 2  # both new; the menu counts none now: they are read
     assert f"/lacak/{report.tracking_number}/" in first
     for private in (report.title, report.description[:40], "Catatan desk"):
