@@ -34,7 +34,13 @@ app.conf.beat_schedule = {
         "task": "lapor.monev.tasks.refresh_pending",
         "schedule": 60.0,
     },
-    # The event feed: publish what committed, then the reporters' messages (lapor.notices).
+    # The officials' morning digests: sent once a day from LAPOR_DIGEST_HOUR (WIB); looked for
+    # every five minutes, so a worker down at that hour sends them when it is back.
+    "officer-digests": {
+        "task": "lapor.notices.tasks.send_digests",
+        "schedule": 300.0,
+    },
+    # The event feed: publish what committed, then the reporters' and officials' messages (lapor.notices).
     "event-feed": {
         "task": "lapor.notices.tasks.run_feed",
         "schedule": float(os.environ.get("LAPOR_FEED_INTERVAL_SECONDS") or 5),

@@ -291,6 +291,8 @@ LAPOR_OUTBOX_INTERVAL_SECONDS = env_int("LAPOR_OUTBOX_INTERVAL_SECONDS", 30)  # 
 # and read by the notices every LAPOR_FEED_INTERVAL_SECONDS. Off only to measure what it costs.
 LAPOR_EVENT_FEED = env_bool("LAPOR_EVENT_FEED", True)
 LAPOR_FEED_INTERVAL_SECONDS = env_int("LAPOR_FEED_INTERVAL_SECONDS", 5)
+# The hour (WIB, 0-23) from which officials' morning digests of their queues are sent (ADR 0035).
+LAPOR_DIGEST_HOUR = env_int("LAPOR_DIGEST_HOUR", 7)
 # The public address of the site, for links in messages (no trailing slash).
 LAPOR_SITE_URL = os.environ.get("LAPOR_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

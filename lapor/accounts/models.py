@@ -51,6 +51,11 @@ class Position(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="positions", verbose_name=_("holder")
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # What the position's holder is sent by e-mail (lapor.notices.officers), set by the holder: a
+    # message when a report enters its queue, is overdue or is escalated to it; a digest of its
+    # queue every morning. They belong to the post, not the person: a hand-over keeps them.
+    queue_messages = models.BooleanField(_("messages about the queue"), default=True)
+    daily_digest = models.BooleanField(_("daily digest"), default=True)
 
     class Meta:
         ordering = ["agency__name", "role", "title"]

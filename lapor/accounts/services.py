@@ -20,7 +20,7 @@ from lapor.agencies.models import Agency
 from lapor.agencies.selectors import agency_and_units
 from lapor.audit.models import AuditEntry
 from lapor.audit.services import audit_record
-from lapor.core.errors import Conflict, InvalidInput, NotAllowed
+from lapor.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from lapor.notify.models import PhoneChannel
 
 from .actors import Actor
@@ -354,3 +354,22 @@ def set_notice_channels(*, user: User, notify_email: bool, phone_channel: str) -
     User.objects.filter(pk=user.pk).update(notify_email=notify_email, phone_channel=phone_channel)
     user.notify_email, user.phone_channel = notify_email, phone_channel
     return user
+
+
+def set_position_notices(*, actor, position_id: int, queue_messages: bool, daily_digest: bool) -> Position:
+    """What the holder of a position is sent by e-mail about its queue (their notice-settings
+    page): a message when a report enters it, is overdue or is escalated to it; a digest every
+    morning. Only the current holder of an active position sets them; any other position is
+    NotFound, which says nothing about positions one does not hold. The flags belong to the post:
+    a hand-over keeps them."""
+    position = next((p for p in actor.positions if p.pk == position_id), None)
+    if position is None or actor.user is None:
+        raise NotFound(_("You hold no such position."))
+    # Conditional: the position may have been handed over or deactivated since the actor was read.
+    changed = Position.objects.filter(pk=position_id, holder=actor.user, is_active=True).update(
+        queue_messages=queue_messages, daily_digest=daily_digest
+    )
+    if not changed:
+        raise NotFound(_("You hold no such position."))
+    position.queue_messages, position.daily_digest = queue_messages, daily_digest
+    return position

@@ -27,3 +27,14 @@ class Notification(models.Model):
         ]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
+
+
+class DigestSent(models.Model):
+    """A position's morning digest was queued on this day (WIB): never twice (lapor.notices.officers)."""
+
+    position = models.ForeignKey("accounts.Position", on_delete=models.CASCADE, related_name="digests")
+    day = models.DateField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["position", "day"], name="digest_once_a_day")]

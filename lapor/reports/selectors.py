@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet
 
-from lapor.accounts.models import Role
+from lapor.accounts.models import Position, Role
 from lapor.agencies.models import Region
 from lapor.core import clock, workdays
 
@@ -89,6 +89,21 @@ def _waiting_for(actor) -> Q:
         # Transferred and not yet concluded: the Ombudsman's outcome is awaited (ADR 0023).
         condition |= Q(status=Status.OMBUDSMAN, ombudsman_outcome__in=OMBUDSMAN_EXAMINING)
     return condition
+
+
+def waiting_positions(report: Report) -> list:
+    """The active positions whose queue holds this report now, to act on (not waiting on the
+    reporter): `_waiting_for` read the other way round, for the messages to officials."""
+    found = Q(pk__in=[])
+    if report.status in (Status.SUBMITTED, Status.RETURNED) or report.escalation_level == 2:
+        found |= Q(role=Role.NATIONAL_ADMIN)
+    if report.agency_id and (report.status in (Status.AT_AGENCY, Status.APPEALED) or report.escalation_level >= 1):
+        found |= Q(role=Role.AGENCY_ADMIN, agency_id=report.agency_id)
+    if report.unit_id and report.status in (Status.FORWARDED, Status.IN_PROCESS):
+        found |= Q(role=Role.LIAISON_OFFICER, agency_id=report.unit_id)
+    if report.status == Status.OMBUDSMAN and report.ombudsman_outcome in OMBUDSMAN_EXAMINING:
+        found |= Q(role=Role.OMBUDSMAN)
+    return list(Position.objects.filter(found, is_active=True).select_related("holder", "agency").order_by("pk"))
 
 
 def _waiting_on_reporter(actor) -> Q:

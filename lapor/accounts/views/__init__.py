@@ -1,1 +1,2 @@
-"""Account pages, one module per capability (two-factor, sign-up and password reset, management)."""
+"""Account pages, one module per capability (two-factor, sign-up and password reset, management,
+officials' notice settings)."""

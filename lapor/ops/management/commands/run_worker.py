@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from lapor.monev.refresh import refresh_pending
-from lapor.notices.jobs import run_feed
+from lapor.notices.jobs import run_feed, send_digests
 from lapor.notify.outbox import deliver_pending
 from lapor.reports.housekeeping import purge_idempotency_records, purge_kept_uploads
 from lapor.reports.sweep import sla_sweep
@@ -44,7 +44,8 @@ class Command(BaseCommand):
                 last_housekeeping = started
             fed = run_feed()  # events published, then what reporters are told (lapor.notices)
             if fed.total or once:
-                self.stdout.write(f"feed: published={fed.published} reporter_events={fed.reporter_events}")
+                self.stdout.write(f"feed: published={fed.published} reporter_events={fed.reporter_events} "
+                                  f"officer_events={fed.officer_events}")
             if last_sweep is None or started - last_sweep >= interval:
                 last_sweep = started
                 result = sla_sweep()
@@ -55,6 +56,9 @@ class Command(BaseCommand):
                 delivery = deliver_pending()
                 if delivery.total or once:
                     self.stdout.write(f"outbox: {', '.join(f'{k}={v}' for k, v in delivery.counts.items())}")
+                digests = send_digests()  # the officials' morning digests, once a day (lapor.notices)
+                if digests or once:
+                    self.stdout.write(f"digests: {digests}")
                 refreshed = refresh_pending()  # monitoring facts after a priority or holiday change (lapor.monev)
                 if refreshed.requests or once:
                     self.stdout.write(f"monitoring refresh: requests={refreshed.requests} reports={refreshed.reports_changed}")
