@@ -91,6 +91,52 @@ class ApiToken(models.Model):
         return cls.objects.create(user=user, name=name, key_hash=cls.hash_key(key)), key
 
 
+class ApiClient(models.Model):
+    """An agency's own application, calling the API as that agency (ADR 0036): it sees what the
+    agency's officials see, no more, within its scopes. Created and managed by the agency's
+    admins (and the national desk for all); its keys are `ApiClientKey`s."""
+
+    class Scope(models.TextChoices):
+        READ = "reports:read", _("read the agency's reports")
+        SUBMIT = "reports:submit", _("submit reports")
+
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="api_clients", verbose_name=_("agency"))
+    name = models.CharField(_("name"), max_length=100)
+    scopes = models.CharField(_("scopes"), max_length=200)  # comma-separated Scope values
+    rate_limit_per_minute = models.PositiveIntegerField(_("requests per minute"), default=600)
+    created_at = models.DateTimeField(_("created"))
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agency__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="api_client_name_per_agency")]
+        verbose_name = _("API client")
+        verbose_name_plural = _("API clients")
+
+    def __str__(self):
+        return f"{self.name} ({self.agency})"
+
+    @property
+    def scope_set(self) -> frozenset:
+        return frozenset(s for s in self.scopes.split(",") if s)
+
+
+class ApiClientKey(models.Model):
+    """One key of a client: only its hash is kept, and its prefix to tell keys apart. Rotation adds
+    a key and gives the old ones a short overlap before they expire."""
+
+    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="keys")
+    prefix = models.CharField(max_length=16, unique=True)  # "lpc_" and 8 characters: shown, not secret
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
 class VerificationCode(models.Model):
     """A one-time code sent to an e-mail address or phone number, to prove it belongs to the
     person (sign-up) or to let them set a new password (reset, an official's invitation).

@@ -37,6 +37,11 @@ class CategoryInfo:
         return (self.active_from is None or self.active_from <= day) and (self.active_until is None or day <= self.active_until)
 
 
+def is_region_code(code: str) -> bool:
+    """Whether `code` has the form of a Kemendagri code (35, 35.78, 35.78.01, 35.78.01.1001)."""
+    return _CODE.match(code) is not None
+
+
 def _as_int(code: str) -> int | None:
     return int(code.replace(".", "")) if _CODE.match(code) else None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 
@@ -10,7 +11,8 @@ from lapor.accounts.models import Role
 from lapor.accounts.page_access import Page, allows
 from lapor.core import clock
 
-from .models import Agency, AgencyDecree, Category, Region
+from .models import Agency, AgencyDecree, Category, Region, SlaPolicy
+from .sla import DEFAULTS, Sla
 
 
 def agency_and_units(agency_ids: set[int]) -> set[int]:
@@ -74,6 +76,27 @@ def may_be_named_competent(agency, answering_agency_id: int | None) -> bool:
     return may_receive(agency) and agency.kind != Agency.Kind.OMBUDSMAN and agency.pk != answering_agency_id
 
 
+def agencies_matching(query: str, among=None):
+    """Agencies among `among` (default: every active agency and unit) whose name contains
+    `query`, or whose short name is `query` (any case): the one name search, used by the form's
+    agency suggestions and the API's agency list alike."""
+    among = among if among is not None else Agency.objects.filter(is_active=True)
+    return among.filter(Q(name__icontains=query) | Q(short_name__iexact=query))
+
+
+def agency_directory(*, query: str = "", kind: str = "", parent_id: int | None = None):
+    """Active agencies and units by name (then code, so pages do not overlap), with their parent:
+    those whose name matches `query` (agencies_matching), of `kind`, directly under `parent_id`."""
+    found = Agency.objects.filter(is_active=True).select_related("parent")
+    if query:
+        found = agencies_matching(query, found)
+    if kind:
+        found = found.filter(kind=kind)
+    if parent_id is not None:
+        found = found.filter(parent_id=parent_id)
+    return found.order_by("name", "code")
+
+
 def agency_named(name: str, among=None) -> Agency | None:
     """The one agency among `among` (default: those that receive reports) whose name or short
     name is `name` (any case); None when none is, or several are."""
@@ -106,6 +129,27 @@ def active_categories():
                                    Q(active_until__isnull=True) | Q(active_until__gte=today))
 
 
+@dataclass
+class CategoryNode:
+    category: Category
+    children: list[CategoryNode] = field(default_factory=list)
+
+
+def category_tree(*, active_only: bool = True) -> list[CategoryNode]:
+    """The taxonomy as a tree (top-level categories with their children), each level by name;
+    with `active_only`, only categories active today (active_categories) under active parents,
+    as the form offers them. One query."""
+    rows = list((active_categories() if active_only else Category.objects.all()).order_by("name", "code"))
+    nodes = {c.pk: CategoryNode(c) for c in rows}
+    roots = []
+    for category in rows:
+        if category.parent_id is None:
+            roots.append(nodes[category.pk])
+        elif category.parent_id in nodes:  # a child of an inactive category is not offered
+            nodes[category.parent_id].children.append(nodes[category.pk])
+    return roots
+
+
 def top_categories():
     """Top-level categories, by name (the filters of the queue and the feed)."""
     return Category.objects.filter(parent__isnull=True).order_by("name")
@@ -115,9 +159,10 @@ def provinces():
     return Region.objects.filter(level=Region.Level.PROVINCE).order_by("name")
 
 
-def regions_under(code: str):
-    """The regions one level below this one, by name; the provinces when `code` is empty."""
-    return Region.objects.filter(parent_id=code).order_by("name") if code else provinces()
+def regions_under(code: str, *, order_by: str = "name"):
+    """The regions one level below this one, by name (or `order_by`); the provinces when `code`
+    is empty."""
+    return (Region.objects.filter(parent_id=code) if code else provinces()).order_by(order_by)
 
 
 def category_id_of(code: str) -> int | None:
@@ -159,6 +204,27 @@ def categories_matching(query: str, limit: int = 20) -> list:
         ranked.append((rank, category_label(category).lower(), category))
     ranked.sort(key=lambda r: r[:2])
     return [c for _rank, _label, c in ranked[:limit]]
+
+
+# --- SLA policies ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SlaRow:
+    stage: str
+    agency_code: str | None
+    category_code: str | None
+    sla: Sla
+
+
+def sla_policies_in_force() -> list[SlaRow]:
+    """Every policy sla.sla_for may apply, by stage: first the stage's default (its row, or the
+    built-in default when there is none), then the rows for an agency, a category, or both."""
+    order = {stage: n for n, stage in enumerate(SlaPolicy.Stage.values)}
+    rows = [SlaRow(p.stage, p.agency.code if p.agency_id else None, p.category.code if p.category_id else None, Sla(p.duration, p.unit))
+            for p in SlaPolicy.objects.select_related("agency", "category")]
+    have_default = {r.stage for r in rows if r.agency_code is None and r.category_code is None}
+    rows += [SlaRow(stage, None, None, Sla(*DEFAULTS[stage])) for stage in DEFAULTS if stage not in have_default]
+    return sorted(rows, key=lambda r: (order.get(r.stage, len(order)), r.agency_code is not None, r.category_code is not None,
+                                       r.agency_code or "", r.category_code or ""))
 
 
 # --- decrees (SK) ------------------------------------------------------------------------------

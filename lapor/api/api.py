@@ -13,6 +13,7 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 
+from lapor.accounts.models import ApiClient
 from lapor.core.errors import DomainError, NotFound, RateLimited
 from lapor.core.ratelimit import client_address, hit
 from lapor.reports import privacy, selectors, services
@@ -20,9 +21,34 @@ from lapor.reports.states import Action
 
 from . import schemas as s
 from .auth import actor_from_request
+from .reference import router as reference_router
 from .serialize import detail_dict, summary_dict, track_dict
 
-api = NinjaAPI(
+# How callers authenticate, declared in the OpenAPI document (the docs page's Authorize button);
+# each endpoint checks for itself (auth.actor_from_request) and says what it needs in its text.
+SECURITY_SCHEMES = {
+    "bearer": {"type": "http", "scheme": "bearer", "description": "An agency API client's key (`lpc_…`, scoped: "
+               "ADR 0036) or a person's own API token."},
+    "reporterSecret": {"type": "apiKey", "in": "header", "name": "X-Reporter-Secret",
+                       "description": "A guest reporter's secret code, returned once at submission."},
+}
+IDEMPOTENCY_KEY = {
+    "in": "header", "name": "Idempotency-Key", "required": False,
+    "schema": {"type": "string", "minLength": 8, "maxLength": 200},
+    "description": "Makes a retry safe: the same key with the same report returns the first result "
+    "(with `Idempotent-Replayed: true`); with a different report, 409. Kept for a day.",
+}
+
+
+class LaporAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        schema = super().get_openapi_schema(**kwargs)
+        schema.setdefault("components", {})["securitySchemes"] = SECURITY_SCHEMES
+        schema["security"] = [{"bearer": []}, {"reporterSecret": []}, {}]  # {}: many endpoints are open to all
+        return schema
+
+
+api = LaporAPI(
     title="Lapor API",
     version="1",
     description="Public-service complaints (SP4N-LAPOR!): submit, track and handle reports. "
@@ -69,8 +95,8 @@ router = Router(tags=["reports"])
 
 
 def _submit(request, payload: dict, files, idempotency_key: str | None):
-    actor = actor_from_request(request)
-    if actor.user_id is None:
+    actor = actor_from_request(request, scope=ApiClient.Scope.SUBMIT)
+    if actor.user_id is None and actor.client is None:  # a client has a rate of its own
         if not hit(f"submit:{client_address(request)}", settings.LAPOR_ANON_SUBMISSIONS_PER_MINUTE):
             raise RateLimited(_("Too many reports from your address; please wait a minute and try again."))
     result = services.report_submit(data=payload, actor=actor, files=files, idempotency_key=idempotency_key)
@@ -88,14 +114,16 @@ def _submit(request, payload: dict, files, idempotency_key: str | None):
     return response
 
 
-@router.post("/reports", response={201: s.ReportCreatedOut, **ERRORS}, summary="Submit a report (JSON)")
+@router.post("/reports", response={201: s.ReportCreatedOut, **ERRORS}, summary="Submit a report (JSON)",
+             openapi_extra={"parameters": [IDEMPOTENCY_KEY]})
 def submit_report(request, payload: s.ReportIn):
     """Anyone may submit; with a bearer token the report belongs to that account. Send an
     `Idempotency-Key` header to make retries safe: a retry returns the first result."""
     return _submit(request, payload.dict(), [], request.headers.get("Idempotency-Key"))
 
 
-@router.post("/reports/with-attachments", response={201: s.ReportCreatedOut, **ERRORS}, summary="Submit a report with attachments (multipart)")
+@router.post("/reports/with-attachments", response={201: s.ReportCreatedOut, **ERRORS},
+             summary="Submit a report with attachments (multipart)", openapi_extra={"parameters": [IDEMPOTENCY_KEY]})
 def submit_report_multipart(request, payload: Form[s.ReportIn], attachments: File[list[UploadedFile]] = None):
     """Same as POST /reports, as multipart/form-data with files in `attachments` (JPEG, PNG,
     WebP or PDF; at most LAPOR_MAX_ATTACHMENTS files of LAPOR_MAX_ATTACHMENT_BYTES each — by
@@ -115,7 +143,7 @@ def track(request, tracking_number: str):
 def list_reports(request, status: str | None = None, overdue: bool | None = None, queue: bool = False, page: int = 1, page_size: int = 50):
     """Reports the caller may see, newest first; `queue=true` gives only those waiting for the
     caller's positions, soonest due first."""
-    actor = actor_from_request(request, require_user=True)
+    actor = actor_from_request(request, require_user=True, scope=ApiClient.Scope.READ)
     page, page_size = max(page, 1), min(max(page_size, 1), 200)
     if queue:
         qs = selectors.report_queue(actor, selectors.QueueFilter(status=status or "", overdue=overdue))
@@ -132,7 +160,7 @@ def list_reports(request, status: str | None = None, overdue: bool | None = None
 
 @router.get("/reports/{tracking_number}", response={200: s.ReportDetailOut, **ERRORS}, summary="Get one report (officers and its reporter)")
 def get_report(request, tracking_number: str):
-    actor = actor_from_request(request)
+    actor = actor_from_request(request, scope=ApiClient.Scope.READ)
     report = selectors.report_by_tracking_number(tracking_number)
     if report is None or not selectors.can_view(actor, report):
         raise NotFound(_("There is no report with the tracking number “%(n)s”.") % {"n": tracking_number[:12]})
@@ -198,3 +226,4 @@ for _path, _action, _schema, _who in ACTION_ENDPOINTS:
     )(_action_view(_action, _schema))
 
 api.add_router("/", router)
+api.add_router("/", reference_router)

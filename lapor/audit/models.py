@@ -28,6 +28,9 @@ class AuditEntry(models.Model):
         REVIEW_SCORED = "review_scored", _("sampled follow-up scored")
         PREVENTIVE_ACTION_SAVED = "preventive_action_saved", _("preventive action recorded")
         ACTION_PLAN_SAVED = "action_plan_saved", _("action plan recorded")
+        API_CLIENT_CREATED = "api_client_created", _("API client created")
+        API_CLIENT_ROTATED = "api_client_rotated", _("API client's key rotated")
+        API_CLIENT_REVOKED = "api_client_revoked", _("API client revoked")
 
     kind = models.CharField(max_length=32, choices=Kind.choices)
     at = models.DateTimeField()

@@ -12,6 +12,9 @@ def audit_record(
     """`position` is the actor's position; `subject_position` and `agency` what the entry is about
     (the agency defaults to the subject position's, so that the agency's auditors find it)."""
     agency_id = agency.pk if agency is not None else getattr(subject_position, "agency_id", None)
+    if getattr(actor, "client", None) is not None:  # an agency's API client: named, through no stored post
+        data = {**data, "api_client": actor.client.pk}
+        position = None
     return AuditEntry.objects.create(
         kind=kind,
         at=clock.now(),

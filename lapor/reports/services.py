@@ -53,7 +53,8 @@ class Submitted:
 
 def report_submit(*, data: dict, actor: Actor, files=(), idempotency_key: str | None = None) -> Submitted:
     clean, checked = validate_submission(data, files)
-    scope = f"user:{actor.user_id}" if actor.user_id else "anon"
+    # Whose keys these are: a user's, an API client's, or every guest's.
+    scope = f"user:{actor.user_id}" if actor.user_id else f"client:{actor.client.pk}" if actor.client else "anon"
     request_hash = None
     if idempotency_key is not None:
         idempotency_key = idempotency_key.strip()

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lapor.accounts.actors import Actor
 from lapor.agencies.selectors import (
-    active_categories, categories_matching, category_label, provinces, receiving_agencies, regions_under,
+    active_categories, agencies_matching, categories_matching, category_label, provinces, receiving_agencies, regions_under,
 )
 from lapor.core.errors import DomainError, InvalidInput, RateLimited
 from lapor.core.numbers import human_size
@@ -225,7 +225,7 @@ def agency_suggestions(request):
     query = request.GET.get("q", "").strip()[:80]
     rows = []
     if len(query) >= 2:
-        named = list(receiving_agencies().filter(Q(name__icontains=query) | Q(short_name__iexact=query)).order_by("name")[:20])
+        named = list(agencies_matching(query, receiving_agencies()).order_by("name")[:20])
         topical = topics.agency_ids_for_topic(query) if len(named) < 20 else []
         by_id = receiving_agencies().in_bulk([i for i in topical if i not in {a.pk for a in named}])
         found = named + [by_id[i] for i in topical if i in by_id]

@@ -285,6 +285,11 @@ API_ROUTES: dict[str, Route] = {
     "GET /api/v1/reports/{tracking_number}":                 read("api_detail"),
     "POST /api/v1/reports/{tracking_number}/reveal-identity": action("test_identity_reveal"),
     **{f"POST /api/v1/reports/{{tracking_number}}/{a}":       action("test_actions") for a in _ACTIONS},
+    # reference codes for integrators: public, no report data, the same for every caller (tests/api/test_reference.py)
+    "GET /api/v1/regions":                                   page("", "?parent=35", "?parent=35.78.01", same_for_all=True),
+    "GET /api/v1/categories":                                page("", "?active=false", same_for_all=True),
+    "GET /api/v1/agencies":                                  page("?page_size=200", "?parent=kota-35-78", "?q=kota", same_for_all=True),
+    "GET /api/v1/sla-policies":                              page(same_for_all=True),
 }
 # fmt: on
 ADMIN_PREFIX = "admin:"
