@@ -78,21 +78,22 @@ def send_email(recipient: str, subject: str, body: str) -> None:
         raise DeliveryError("e-mail backend accepted no message")
 
 
+def _json_post(url: str, payload: dict, token: str) -> urllib.request.Request:
+    """A POST of `payload` as JSON with a bearer token (the SMS gateway, the Cloud API)."""
+    return urllib.request.Request(
+        url,
+        data=json.dumps(payload).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "Accept": "application/json", "Authorization": f"Bearer {token}"},
+    )
+
+
 def send_sms(recipient: str, text: str) -> None:
     """POST {"to", "text"} as JSON to the gateway with a bearer token; any 2xx answer means sent."""
     url = settings.LAPOR_SMS_GATEWAY_URL
     if not url:
         raise DeliveryError("SMS gateway is not configured")
-    request = urllib.request.Request(
-        url,
-        data=json.dumps({"to": recipient, "text": text}).encode(),
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-            "Authorization": f"Bearer {settings.LAPOR_SMS_GATEWAY_TOKEN}",
-        },
-    )
+    request = _json_post(url, {"to": recipient, "text": text}, settings.LAPOR_SMS_GATEWAY_TOKEN)
     try:
         with urllib.request.urlopen(request, timeout=settings.LAPOR_SMS_GATEWAY_TIMEOUT_SECONDS) as response:
             status = response.status
@@ -192,16 +193,7 @@ def send_whatsapp(recipient: str, text: str) -> None:
     to = whatsapp_number(recipient)
     if to is None:
         raise DeliveryError("not a WhatsApp number")
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(_whatsapp_payload(to, text)).encode(),
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "Accept": "application/json",
-            "Authorization": f"Bearer {settings.LAPOR_WHATSAPP_TOKEN}",
-        },
-    )
+    request = _json_post(url, _whatsapp_payload(to, text), settings.LAPOR_WHATSAPP_TOKEN)
     try:
         with urllib.request.urlopen(request, timeout=settings.LAPOR_WHATSAPP_TIMEOUT_SECONDS) as response:
             status = response.status

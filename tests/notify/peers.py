@@ -65,8 +65,21 @@ class SmtpPeer:
         self._controller.stop()
 
 
+class _Loopback:
+    """An HTTP peer's server on 127.0.0.1 (a free port), in a thread of its own."""
+
+    def _serve(self, handler):
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @dataclass
-class SmsPeer:
+class SmsPeer(_Loopback):
     """Answers `status` to every POST and records path, headers and the JSON body."""
 
     status: int = 200
@@ -95,13 +108,7 @@ class SmsPeer:
             def log_message(self, format, *args):  # keep the test output quiet
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        return self._serve(Handler)
 
     @property
     def texts(self) -> list[str]:
@@ -124,7 +131,7 @@ def _cloud_api_error(message: str, code: int, **extra) -> dict:
 
 
 @dataclass
-class WhatsAppPeer:
+class WhatsAppPeer(_Loopback):
     """Answers like the WhatsApp Cloud API's messages endpoint (POST /v21.0/<phone-number-id>/messages)
     and records path, headers and the JSON body of every POST.
 
@@ -181,13 +188,7 @@ class WhatsAppPeer:
             def log_message(self, format, *args):  # keep the test output quiet
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
+        return self._serve(Handler)
 
     @property
     def recipients(self) -> list[str]:
