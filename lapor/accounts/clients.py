@@ -18,6 +18,7 @@ import string
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from lapor.agencies.models import Agency
@@ -55,6 +56,24 @@ def may_manage(actor, agency: Agency) -> bool:
     if actor.system or actor.has_role(Role.NATIONAL_ADMIN):
         return True
     return any(p.agency_id in (agency.pk, agency.parent_id) for p in actor.positions_with(Role.AGENCY_ADMIN))
+
+
+def clients_managed_by(actor):
+    """The clients this actor manages, newest agency first by name (see `may_manage`)."""
+    found = ApiClient.objects.select_related("agency").prefetch_related("keys").order_by("agency__name", "name")
+    if actor.system or actor.has_role(Role.NATIONAL_ADMIN):
+        return found
+    own = {p.agency_id for p in actor.positions_with(Role.AGENCY_ADMIN)}
+    return found.filter(Q(agency_id__in=own) | Q(agency__parent_id__in=own))
+
+
+def agencies_for_clients(actor) -> list[Agency]:
+    """The agencies an agency admin may create clients for (their agency and its units); the
+    national desk names any agency by its code instead (an empty list)."""
+    if actor.system or actor.has_role(Role.NATIONAL_ADMIN):
+        return []
+    own = {p.agency_id for p in actor.positions_with(Role.AGENCY_ADMIN)}
+    return list(Agency.objects.filter(Q(pk__in=own) | Q(parent_id__in=own), is_active=True).order_by("parent_id", "name"))
 
 
 def clean_scopes(scopes) -> str:

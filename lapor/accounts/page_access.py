@@ -40,6 +40,7 @@ class Page(StrEnum):
     EVALUATION = "evaluation"  # follow-up quality reviews and preventive actions (/monev/evaluasi/)
     ACTION_PLANS = "action_plans"  # action plans (/monev/evaluasi/rencana-aksi/)
     SURVEY_FREE_TEXT = "survey_free_text"  # the user survey's written answers (redacted) on its results page
+    API_CLIENTS = "api_clients"  # agencies' API clients (/petugas/klien-api/, ADR 0036)
 
 
 class Where(StrEnum):
@@ -57,11 +58,13 @@ PAGES: dict[tuple[str, str], str] = {
     (Page.QUEUE, R.AGENCY_ADMIN): W.ANYWHERE,
     (Page.QUEUE, R.LIAISON_OFFICER): W.ANYWHERE,
     (Page.OMBUDSMAN_LIST, R.OMBUDSMAN): W.ANYWHERE,
-    # Administration (ADR 0012): positions and accounts, response templates, decrees, audit.
+    # Administration (ADR 0012): positions and accounts, API clients, response templates, decrees, audit.
     (Page.MANAGE, R.NATIONAL_ADMIN): W.ANYWHERE,
     (Page.MANAGE, R.AGENCY_ADMIN): W.ANYWHERE,
     (Page.RESPONSE_TEMPLATES, R.NATIONAL_ADMIN): W.ANYWHERE,
     (Page.RESPONSE_TEMPLATES, R.AGENCY_ADMIN): W.ANYWHERE,
+    (Page.API_CLIENTS, R.NATIONAL_ADMIN): W.ANYWHERE,
+    (Page.API_CLIENTS, R.AGENCY_ADMIN): W.ANYWHERE,
     (Page.DECREES, R.NATIONAL_ADMIN): W.ANYWHERE,
     (Page.DECREES, R.AGENCY_ADMIN): W.ANYWHERE,
     (Page.DECREES, R.AUDITOR): W.ANYWHERE,

@@ -3,7 +3,7 @@ and agency admins' management of their agency's positions and users. Paths are I
 
 from django.urls import path
 
-from .views import manage, notices, signup, twofactor
+from .views import clients, manage, notices, signup, twofactor
 
 app_name = "accounts"
 
@@ -22,6 +22,8 @@ urlpatterns: list = [
     path("masuk/dua-langkah/nonaktifkan/", twofactor.turn_off, name="two_factor_turn_off"),
     # What an official is e-mailed about the queues of the positions they hold (views/notices.py).
     path("petugas/pemberitahuan/", notices.notice_settings, name="notice_settings"),
+    # Agencies' API clients (agency admins, the national desk; views/clients.py, ADR 0036).
+    path("petugas/klien-api/", clients.api_clients, name="api_clients"),
     # Positions and officials' accounts (agency admins, the national desk).
     path("petugas/pengguna/", manage.manage, name="manage"),
     path("petugas/pengguna/jabatan/<int:position_id>/serah-terima/", manage.hand_over, name="hand_over"),

@@ -29,10 +29,10 @@ ALL_PAGES = {p for p in Page if p not in PER_AGENCY} | {(p, c) for p in PER_AGEN
 # role -> the pages it opens; a page about one agency as (page, code).
 EXPECTED = {
     "national_admin": ALL_PAGES - {P.OMBUDSMAN_LIST},
-    "agency_admin": {P.QUEUE, P.MANAGE, P.RESPONSE_TEMPLATES, P.DECREES, P.AUDIT, P.MONITORING, P.EVALUATION,
+    "agency_admin": {P.QUEUE, P.MANAGE, P.API_CLIENTS, P.RESPONSE_TEMPLATES, P.DECREES, P.AUDIT, P.MONITORING, P.EVALUATION,
                      P.ACTION_PLANS, (P.DASHBOARD_AGENCY, CITY)},
     # An agency-admin post at a unit: the same work, but no dashboard (dashboards are of agencies).
-    "unit_admin": {P.QUEUE, P.MANAGE, P.RESPONSE_TEMPLATES, P.DECREES, P.AUDIT, P.EVALUATION, P.ACTION_PLANS},
+    "unit_admin": {P.QUEUE, P.MANAGE, P.API_CLIENTS, P.RESPONSE_TEMPLATES, P.DECREES, P.AUDIT, P.EVALUATION, P.ACTION_PLANS},
     "liaison_officer": {P.QUEUE, P.ACTION_PLANS},
     "auditor": {P.DECREES, P.AUDIT, P.MONITORING, P.EVALUATION, P.ACTION_PLANS, (P.DASHBOARD_AGENCY, CITY)},
     "coordinator": {P.MONITORING, P.EVALUATION, P.ACTION_PLANS, (P.DASHBOARD_COORDINATOR, PROVINCE),

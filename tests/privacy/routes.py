@@ -222,6 +222,7 @@ ROUTES: dict[str, Route] = {
     "accounts:two_factor_backup_codes": post_only("issues the signed-in person's backup codes"),
     "accounts:two_factor_turn_off":     post_only("turns off the signed-in person's second factor"),
     "accounts:notice_settings":         page(),  # the holder's own positions' e-mail settings (no report data)
+    "accounts:api_clients":             page(),  # agencies' API clients: names, scopes, key prefixes (no report data)
     "accounts:manage":                  page(),
     "accounts:hand_over":               post_only("hands a position over (no report data)"),
     "accounts:position_deactivate":     post_only("deactivates a position"),
