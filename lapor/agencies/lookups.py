@@ -57,7 +57,8 @@ def _load_categories() -> dict[str, CategoryInfo]:
 
 def _load_agencies() -> dict[str, tuple]:
     names = [f.attname for f in Agency._meta.concrete_fields]
-    return {row[names.index("code")]: (names, row) for row in Agency.objects.values_list(*names)}
+    code = names.index("code")
+    return {row[code]: (names, row) for row in Agency.objects.values_list(*names)}
 
 
 # New regions are found through the database fallback at once, so the set may age longer.

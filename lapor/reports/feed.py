@@ -85,7 +85,10 @@ def after(position: int, limit: int = 500) -> list[Published]:
     )
     if not entries:
         return []
-    reports = Report.objects.in_bulk({report_id for _p, report_id, _s in entries})
+    # With what the subscribers read of each (the reporter's addresses, the agency's name, the
+    # category and place an official is told): one query, not one per report per subscriber.
+    reports = Report.objects.select_related("reporter", "agency", "category", "region").in_bulk(
+        {report_id for _p, report_id, _s in entries})
     events = {}
     wanted = {(report_id, seq) for _p, report_id, seq in entries}
     for event in ReportEvent.objects.filter(report_id__in=reports, seq__in={seq for _r, seq in wanted}):
